@@ -1,0 +1,146 @@
+//! The two error types: why a delivery was refused, and why a secret was.
+
+use std::fmt;
+
+/// Why a delivery was refused.
+///
+/// Each variant is one stable code of the wire contract ([`Error::code`]),
+/// answered with one HTTP status ([`Error::http_status`]). No message ever
+/// carries a secret, a computed MAC, a received signature or the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A required header is absent.
+    MissingHeader {
+        /// The header's name, in lower case.
+        name: &'static str,
+    },
+    /// A header is present but cannot be parsed, or appears more than once.
+    MalformedHeader {
+        /// The header's name, in lower case.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// No secret produces any of the candidate signatures.
+    SignatureMismatch,
+    /// The delivery is authentic but older than the tolerance allows.
+    TimestampTooOld,
+    /// The delivery is authentic but further ahead than the tolerance allows.
+    TimestampInFuture,
+    /// The delivery is authentic but its body is not a valid event.
+    InvalidPayload {
+        /// What is wrong with the body (never the body itself).
+        reason: &'static str,
+    },
+    /// The body is over the configured limit; refused before hashing.
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// This event id was already processed; the handler is not run again.
+    Duplicate,
+    /// The same event id is being processed right now elsewhere.
+    InFlight,
+    /// The replay store cannot be reached.
+    StoreUnavailable,
+    /// No verifier is configured for the route.
+    Misconfigured,
+}
+
+impl Error {
+    /// The stable, machine-readable code, as used in `{"error":"<code>"}`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::MissingHeader { .. } => "missing_header",
+            Self::MalformedHeader { .. } => "malformed_header",
+            Self::SignatureMismatch => "signature_mismatch",
+            Self::TimestampTooOld => "timestamp_too_old",
+            Self::TimestampInFuture => "timestamp_in_future",
+            Self::InvalidPayload { .. } => "invalid_payload",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::Duplicate => "duplicate",
+            Self::InFlight => "in_flight",
+            Self::StoreUnavailable => "store_unavailable",
+            Self::Misconfigured => "misconfigured",
+        }
+    }
+
+    /// The HTTP status a receiver answers with.
+    ///
+    /// `duplicate` is a success (200): the provider must stop retrying an
+    /// event that was already handled.
+    #[must_use]
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::MissingHeader { .. } | Self::MalformedHeader { .. } => 400,
+            Self::InvalidPayload { .. } => 400,
+            Self::SignatureMismatch | Self::TimestampTooOld | Self::TimestampInFuture => 401,
+            Self::PayloadTooLarge { .. } => 413,
+            Self::Duplicate => 200,
+            Self::InFlight | Self::StoreUnavailable => 503,
+            Self::Misconfigured => 500,
+        }
+    }
+
+    pub(crate) fn malformed(name: &'static str, reason: &'static str) -> Self {
+        Self::MalformedHeader { name, reason }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingHeader { name } => write!(f, "missing header `{name}`"),
+            Self::MalformedHeader { name, reason } => {
+                write!(f, "malformed header `{name}`: {reason}")
+            }
+            Self::SignatureMismatch => f.write_str("no secret matches any signature"),
+            Self::TimestampTooOld => f.write_str("timestamp is older than the tolerance"),
+            Self::TimestampInFuture => f.write_str("timestamp is further ahead than the tolerance"),
+            Self::InvalidPayload { reason } => write!(f, "invalid payload: {reason}"),
+            Self::PayloadTooLarge { limit } => write!(f, "payload is over the {limit}-byte limit"),
+            Self::Duplicate => f.write_str("event was already processed"),
+            Self::InFlight => f.write_str("event is being processed elsewhere"),
+            Self::StoreUnavailable => f.write_str("replay store is unavailable"),
+            Self::Misconfigured => f.write_str("no webhook verifier is configured"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Why a secret was refused when a verifier was built.
+///
+/// These are configuration mistakes: they surface at start-up, never per
+/// request. The message says what is wrong without repeating the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SecretError {
+    /// The secret is the empty string.
+    Empty,
+    /// The secret starts or ends with white space, most likely a copy-paste slip.
+    SurroundingWhitespace,
+    /// A Standard Webhooks secret is not valid base64 after its `whsec_` prefix.
+    NotBase64,
+    /// The verifier was given no secret at all.
+    NoSecrets,
+}
+
+impl fmt::Display for SecretError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Empty => "secret is empty",
+            Self::SurroundingWhitespace => {
+                "secret starts or ends with white space (a copy-paste slip?); remove it"
+            }
+            Self::NotBase64 => {
+                "standard webhooks secret is not base64 after the optional `whsec_` prefix"
+            }
+            Self::NoSecrets => "at least one secret is required",
+        })
+    }
+}
+
+impl std::error::Error for SecretError {}

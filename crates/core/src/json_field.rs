@@ -1,0 +1,176 @@
+//! Finding one top-level string member of a JSON object without allocating.
+//!
+//! Noma signs its send time inside the body, so the freshness check has to
+//! read it there. A general JSON parser keeps a stack for nested values it
+//! skips; this scanner skips them with a depth counter instead, so the check
+//! stays free of heap allocation. It trusts the body to be well-formed JSON
+//! (the signature has already proven the provider wrote it); the typed parse
+//! that follows validates everything.
+
+/// Why the member could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldProblem {
+    /// The body is not a JSON object, or breaks off.
+    NotAnObject,
+    /// The object has no member of that name.
+    Missing,
+    /// The member appears more than once: readers could disagree on it.
+    Repeated,
+    /// The member is not a string without escapes.
+    NotPlainString,
+}
+
+/// The raw text of the string member `key` of the JSON object `body`.
+pub(crate) fn top_level_string<'b>(body: &'b [u8], key: &[u8]) -> Result<&'b [u8], FieldProblem> {
+    let mut scanner = Scanner { body, at: 0 };
+    scanner.expect(b'{')?;
+    let mut found = None;
+    if scanner.peek() == Some(b'}') {
+        return Err(FieldProblem::Missing);
+    }
+    loop {
+        scanner.expect(b'"')?;
+        let name = scanner.string_tail()?;
+        scanner.expect(b':')?;
+        if name == key {
+            if found.is_some() {
+                return Err(FieldProblem::Repeated);
+            }
+            scanner
+                .expect(b'"')
+                .map_err(|_| FieldProblem::NotPlainString)?;
+            let value = scanner.string_tail()?;
+            if value.contains(&b'\\') {
+                return Err(FieldProblem::NotPlainString);
+            }
+            found = Some(value);
+        } else {
+            scanner.skip_value()?;
+        }
+        match scanner.next_token() {
+            Some(b',') => {}
+            Some(b'}') => return found.ok_or(FieldProblem::Missing),
+            _ => return Err(FieldProblem::NotAnObject),
+        }
+    }
+}
+
+struct Scanner<'b> {
+    body: &'b [u8],
+    at: usize,
+}
+
+impl<'b> Scanner<'b> {
+    /// The next byte that is not JSON white space, without consuming it.
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&byte) = self.body.get(self.at) {
+            if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+                return Some(byte);
+            }
+            self.at += 1;
+        }
+        None
+    }
+
+    fn next_token(&mut self) -> Option<u8> {
+        let byte = self.peek()?;
+        self.at += 1;
+        Some(byte)
+    }
+
+    fn expect(&mut self, wanted: u8) -> Result<(), FieldProblem> {
+        match self.next_token() {
+            Some(byte) if byte == wanted => Ok(()),
+            _ => Err(FieldProblem::NotAnObject),
+        }
+    }
+
+    /// The raw content of a string whose opening quote was just consumed.
+    fn string_tail(&mut self) -> Result<&'b [u8], FieldProblem> {
+        let start = self.at;
+        let mut escaped = false;
+        while let Some(&byte) = self.body.get(self.at) {
+            self.at += 1;
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => return Ok(&self.body[start..self.at - 1]),
+                _ => {}
+            }
+        }
+        Err(FieldProblem::NotAnObject)
+    }
+
+    /// Skips one value: a string, a nested object or array, or a scalar.
+    fn skip_value(&mut self) -> Result<(), FieldProblem> {
+        let mut depth = 0usize;
+        loop {
+            let byte = self.peek().ok_or(FieldProblem::NotAnObject)?;
+            match byte {
+                b'"' => {
+                    self.at += 1;
+                    self.string_tail()?;
+                }
+                b'{' | b'[' => {
+                    self.at += 1;
+                    depth += 1;
+                }
+                b'}' | b']' if depth > 0 => {
+                    self.at += 1;
+                    depth -= 1;
+                }
+                // The end of the enclosing object: a scalar (or nothing) ended.
+                b',' | b'}' | b']' if depth == 0 => return Ok(()),
+                _ => self.at += 1,
+            }
+            if depth == 0 && matches!(byte, b'"' | b'}' | b']') {
+                return Ok(());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(body: &str) -> Result<&str, FieldProblem> {
+        top_level_string(body.as_bytes(), b"timestamp").map(|raw| std::str::from_utf8(raw).unwrap())
+    }
+
+    #[test]
+    fn finds_the_top_level_member_past_nested_values() {
+        let body = r#"{"event":"content.updated","content_entry":{"fields":{"timestamp":"nested","t":[1,{"a":"}"}]},"x":"a\"b"},"n":-1.5e3,"ok":true,"none":null,"timestamp":"2026-01-15T10:30:00+00:00","delivery_id":"d"}"#;
+        assert_eq!(field(body), Ok("2026-01-15T10:30:00+00:00"));
+        assert_eq!(field(" { \"timestamp\" : \"t\" } "), Ok("t"));
+    }
+
+    #[test]
+    fn reports_each_problem() {
+        assert_eq!(field(r#"{"event":"x"}"#), Err(FieldProblem::Missing));
+        assert_eq!(field("{}"), Err(FieldProblem::Missing));
+        assert_eq!(
+            field(r#"{"timestamp":"a","timestamp":"b"}"#),
+            Err(FieldProblem::Repeated)
+        );
+        assert_eq!(
+            field(r#"{"timestamp":1}"#),
+            Err(FieldProblem::NotPlainString)
+        );
+        assert_eq!(
+            field(r#"{"timestamp":"2026\/01"}"#),
+            Err(FieldProblem::NotPlainString)
+        );
+        for broken in [
+            "",
+            "[]",
+            "\"timestamp\"",
+            r#"{"timestamp":"a""#,
+            r#"{"timestamp""#,
+            r#"{"a":{"#,
+            "{\"a\" 1}",
+        ] {
+            assert_eq!(field(broken), Err(FieldProblem::NotAnObject), "{broken:?}");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! The framework-free core of [hookguard]: it decides whether a webhook
+//! delivery is authentic and fresh.
+//!
+//! A [`Verifier`] is built once per endpoint from one or more secrets (more
+//! than one during a rotation), a tolerance and a [`Clock`], then checks
+//! each delivery from its `http::HeaderMap` and raw body bytes. Five
+//! signature schemes are supported, each in [`scheme`]: Nomos, Noma CMS,
+//! Standard Webhooks (Svix), Stripe and GitHub.
+//!
+//! ```
+//! use hookguard_core::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
+//!
+//! let body = br#"{"id":"evt_1","topic":"test.event"}"#;
+//! let headers = Signer::<Nomos>::new("s3cret")?.sign(1_700_000_000, "", body)?;
+//!
+//! let verifier = NomosVerifier::new(["s3cret"])?.with_clock(FixedClock(1_700_000_100));
+//! let verified = verifier.verify(&headers, body)?;
+//! assert_eq!(verified.secret_index, Some(0));
+//! assert_eq!(verified.timestamp, Some(1_700_000_000));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Refusals are [`Error`]s, each with a stable [`code`](Error::code) and an
+//! [`http_status`](Error::http_status); secrets are refused at build time
+//! with a [`SecretError`].
+//!
+//! [hookguard]: https://docs.rs/hookguard
+
+mod clock;
+mod error;
+mod header;
+mod json_field;
+pub mod scheme;
+mod secret;
+mod sign;
+mod verifier;
+
+pub use self::clock::{Clock, FixedClock, SystemClock};
+pub use self::error::{Error, SecretError};
+pub use self::scheme::Scheme;
+pub use self::secret::Secret;
+pub use self::sign::Signer;
+pub use self::verifier::{
+    DEFAULT_BODY_LIMIT, DEFAULT_TOLERANCE, GitHubVerifier, NomaVerifier, NomosVerifier,
+    StandardWebhooksVerifier, StripeVerifier, Verified, Verifier,
+};

@@ -1,0 +1,95 @@
+//! Noma CMS: `X-Webhook-Signature: <hex>` = HMAC(secret UTF-8, body), no
+//! timestamp header; freshness comes from the body's signed `timestamp`
+//! member (nomacms.com/documentation/api/webhooks).
+
+use std::iter;
+
+use http::{HeaderMap, HeaderName};
+
+use super::{Scheme, decode_hex_tag, generated_value, matching_secret, sealed::Sealed};
+use crate::error::Error;
+use crate::header;
+use crate::json_field::{FieldProblem, top_level_string};
+use crate::secret::Secret;
+use crate::verifier::Verified;
+
+const SIGNATURE: &str = "x-webhook-signature";
+
+/// The Noma scheme.
+///
+/// The header holds 64 hex digits in either case, optionally after
+/// `sha256=`. Noma has no stable event id (`delivery_id` changes on every
+/// attempt), so the verification result carries none.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Noma {
+    /// Set only by [`Verifier::insecure_accept_unsigned`](crate::Verifier::insecure_accept_unsigned).
+    pub(crate) accept_unsigned: bool,
+}
+
+impl Scheme for Noma {
+    const NAME: &'static str = "noma";
+}
+
+impl Sealed for Noma {
+    fn authenticate<'h>(
+        &self,
+        secrets: &[Secret],
+        headers: &'h HeaderMap,
+        body: &[u8],
+    ) -> Result<Verified<'h>, Error> {
+        if self.accept_unsigned {
+            // No secret to check against: whatever signature came is ignored.
+            return Ok(Verified {
+                secret_index: None,
+                timestamp: None,
+                id: None,
+            });
+        }
+        let value = header::required(headers, SIGNATURE)?;
+        let hex = value.strip_prefix("sha256=").unwrap_or(value);
+        let candidate = decode_hex_tag(hex).ok_or(Error::malformed(
+            SIGNATURE,
+            "expected 64 hex digits, optionally after `sha256=`",
+        ))?;
+        let index = matching_secret(secrets, &[body], || iter::once(Some(candidate)))
+            .ok_or(Error::SignatureMismatch)?;
+        Ok(Verified {
+            secret_index: Some(index),
+            timestamp: None,
+            id: None,
+        })
+    }
+
+    fn body_timestamp(&self, body: &[u8]) -> Result<Option<u64>, Error> {
+        let reason = match top_level_string(body, b"timestamp") {
+            Ok(raw) => {
+                let parsed = std::str::from_utf8(raw)
+                    .ok()
+                    .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok());
+                match parsed {
+                    // A send time before 1970 is simply very old.
+                    Some(time) => return Ok(Some(u64::try_from(time.timestamp()).unwrap_or(0))),
+                    None => "`timestamp` is not an ISO 8601 date-time with offset",
+                }
+            }
+            Err(FieldProblem::NotAnObject) => "body is not a JSON object",
+            Err(FieldProblem::Missing) => "body has no `timestamp` member",
+            Err(FieldProblem::Repeated) => "body has more than one `timestamp` member",
+            Err(FieldProblem::NotPlainString) => "`timestamp` is not a plain string",
+        };
+        Err(Error::InvalidPayload { reason })
+    }
+
+    fn signature_headers(
+        secret: &Secret,
+        _timestamp: u64,
+        _id: &str,
+        body: &[u8],
+    ) -> Result<HeaderMap, Error> {
+        let value = hex::encode(secret.tag(&[body]));
+        Ok(HeaderMap::from_iter([(
+            HeaderName::from_static(SIGNATURE),
+            generated_value(value),
+        )]))
+    }
+}

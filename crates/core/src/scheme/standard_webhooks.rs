@@ -1,0 +1,135 @@
+//! Standard Webhooks (and Svix, which uses the same scheme under `svix-*`
+//! header names): `webhook-signature: v1,<base64> …` over
+//! `<webhook-id>.<webhook-timestamp>.<body>`, keyed with the base64-decoded
+//! `whsec_` secret (github.com/standard-webhooks/standard-webhooks,
+//! spec/standard-webhooks.md).
+
+use base64::Engine as _;
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+use super::{Scheme, generated_value, matching_secret, sealed::Sealed};
+use crate::error::{Error, SecretError};
+use crate::header;
+use crate::secret::{Secret, TAG_LEN};
+use crate::verifier::Verified;
+
+const ID: [&str; 2] = ["webhook-id", "svix-id"];
+const TIMESTAMP: [&str; 2] = ["webhook-timestamp", "svix-timestamp"];
+const SIGNATURE: [&str; 2] = ["webhook-signature", "svix-signature"];
+
+/// The signature version this scheme checks; `v1a` (asymmetric) and other
+/// versions are ignored.
+const VERSION: &str = "v1";
+
+/// The Standard Webhooks scheme.
+///
+/// Each header is read under its `webhook-*` name, or under its `svix-*`
+/// name when the former is absent. The `whsec_` prefix of the secret is
+/// optional. The result's id is `webhook-id`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StandardWebhooks;
+
+impl Scheme for StandardWebhooks {
+    const NAME: &'static str = "standard";
+}
+
+impl Sealed for StandardWebhooks {
+    fn secret(text: &str) -> Result<Secret, SecretError> {
+        Secret::from_standard_webhooks(text)
+    }
+
+    fn authenticate<'h>(
+        &self,
+        secrets: &[Secret],
+        headers: &'h HeaderMap,
+        body: &[u8],
+    ) -> Result<Verified<'h>, Error> {
+        let (id_name, id) = either(headers, ID)?;
+        let (timestamp_name, timestamp_text) = either(headers, TIMESTAMP)?;
+        let (signature_name, signatures) = either(headers, SIGNATURE)?;
+        if id.is_empty() {
+            return Err(Error::malformed(id_name, "value is empty"));
+        }
+        let timestamp = header::parse_timestamp(timestamp_name, timestamp_text)?;
+        if candidates(signatures).next().is_none() {
+            return Err(Error::malformed(signature_name, "no `v1,` signature entry"));
+        }
+        let message: [&[u8]; 5] = [id.as_bytes(), b".", timestamp_text.as_bytes(), b".", body];
+        let index = matching_secret(secrets, &message, || {
+            candidates(signatures).map(decode_base64_tag)
+        })
+        .ok_or(Error::SignatureMismatch)?;
+        Ok(Verified {
+            secret_index: Some(index),
+            timestamp: Some(timestamp),
+            id: Some(id),
+        })
+    }
+
+    fn signature_headers(
+        secret: &Secret,
+        timestamp: u64,
+        id: &str,
+        body: &[u8],
+    ) -> Result<HeaderMap, Error> {
+        let id_value = HeaderValue::from_str(id)
+            .ok()
+            .filter(|_| !id.is_empty())
+            .ok_or(Error::malformed(ID[0], "must be non-empty visible ASCII"))?;
+        let timestamp = timestamp.to_string();
+        let tag = secret.tag(&[id.as_bytes(), b".", timestamp.as_bytes(), b".", body]);
+        let signature = format!(
+            "{VERSION},{}",
+            base64::engine::general_purpose::STANDARD.encode(tag)
+        );
+        Ok(HeaderMap::from_iter([
+            (HeaderName::from_static(ID[0]), id_value),
+            (
+                HeaderName::from_static(TIMESTAMP[0]),
+                generated_value(timestamp),
+            ),
+            (
+                HeaderName::from_static(SIGNATURE[0]),
+                generated_value(signature),
+            ),
+        ]))
+    }
+}
+
+/// The header under its standard name, else under its Svix name; a missing
+/// header is reported under the standard name.
+fn either<'h>(
+    headers: &'h HeaderMap,
+    [standard, svix]: [&'static str; 2],
+) -> Result<(&'static str, &'h str), Error> {
+    if let Some(value) = header::optional(headers, standard)? {
+        return Ok((standard, value));
+    }
+    match header::optional(headers, svix)? {
+        Some(value) => Ok((svix, value)),
+        None => Err(Error::MissingHeader { name: standard }),
+    }
+}
+
+/// The base64 parts of the space-separated `v1,<base64>` entries.
+fn candidates(signatures: &str) -> impl Iterator<Item = &str> {
+    signatures
+        .split(' ')
+        .filter_map(|entry| entry.split_once(','))
+        .filter(|(version, _)| *version == VERSION)
+        .map(|(_, signature)| signature)
+}
+
+/// A base64 tag; `None` unless it decodes to exactly 32 bytes.
+fn decode_base64_tag(text: &str) -> Option<[u8; TAG_LEN]> {
+    // Room for the decoder's worst-case estimate of a 44-character input.
+    let mut buffer = [0; TAG_LEN + 16];
+    if text.len() != 44 {
+        return None;
+    }
+    let length = base64::engine::general_purpose::STANDARD
+        .decode_slice(text, &mut buffer)
+        .ok()?;
+    let tag: [u8; TAG_LEN] = buffer.get(..length)?.try_into().ok()?;
+    Some(tag)
+}
