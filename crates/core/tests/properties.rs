@@ -2,10 +2,14 @@
 //! verifies; changing any single byte of body, timestamp or signature makes
 //! it fail with the right code; no input makes a parser panic.
 
+// Helpers outside #[test] functions unwrap too: a panic is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use hookguard_core::scheme::{GitHub, Noma, Nomos, StandardWebhooks, Stripe};
 use hookguard_core::{Error, Scheme, Signer, Verifier};
 use http::{HeaderMap, HeaderValue};
 use proptest::prelude::*;
+use std::ops::Range;
 
 /// The last second chrono can print as an RFC 3339 year (9999-12-31).
 const LAST_TIMESTAMP: u64 = 253_402_300_799;
@@ -64,16 +68,17 @@ fn setup<S: Scheme + Default>(
     (Verifier::<S>::new([secret]).unwrap(), headers, body)
 }
 
-/// The header that carries the signature, and where in its value the
-/// timestamp and the signature text sit.
-fn layout<S: Scheme>(
-    headers: &HeaderMap,
-) -> (
+/// Where a scheme's signed headers keep what the property changes: the
+/// signature header, the signature text within it and its alphabet, and the
+/// timestamp (header and range) where the scheme has one.
+type Layout = (
     &'static str,
-    Option<(&'static str, std::ops::Range<usize>)>,
-    std::ops::Range<usize>,
+    Option<(&'static str, Range<usize>)>,
+    Range<usize>,
     &'static [u8],
-) {
+);
+
+fn layout<S: Scheme>(headers: &HeaderMap) -> Layout {
     match S::NAME {
         "nomos" | "stripe" => {
             let name = if S::NAME == "nomos" {

@@ -2,6 +2,9 @@
 //! their source. Each vector must be produced exactly by the signer and
 //! accepted by the verifier at its own timestamp.
 
+// Helpers outside #[test] functions unwrap too: a panic is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use hookguard_core::scheme::{GitHub, Noma, StandardWebhooks};
 use hookguard_core::{Scheme, Signer, Verifier};
 use http::HeaderMap;

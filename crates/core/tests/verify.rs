@@ -2,6 +2,9 @@
 //! scheme shares, run generically over all five, then each scheme's header
 //! syntax.
 
+// Helpers outside #[test] functions unwrap too: a panic is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use std::time::Duration;
 
 use base64::Engine as _;
