@@ -35,6 +35,9 @@ mod secret;
 mod sign;
 mod verifier;
 
+/// The `http` crate, whose `HeaderMap` every verifier takes.
+pub use http;
+
 pub use self::clock::{Clock, FixedClock, SystemClock};
 pub use self::error::{Error, SecretError};
 pub use self::scheme::Scheme;
