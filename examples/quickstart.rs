@@ -29,7 +29,10 @@ fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
         ("sent an hour ago", &stale, body, "timestamp_too_old"),
     ];
 
-    println!("{:<20} {:<20} {:<6} as expected", "delivery", "outcome", "status");
+    println!(
+        "{:<20} {:<20} {:<6} as expected",
+        "delivery", "outcome", "status"
+    );
     let mut all_right = true;
     for (name, headers, body, expected) in cases {
         let (outcome, status) = match verifier.verify(headers, body) {
