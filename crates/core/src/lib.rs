@@ -27,9 +27,14 @@
 //! [hookguard]: https://docs.rs/hookguard
 
 mod clock;
+mod dispatch;
 mod error;
+mod event;
+pub mod generic;
 mod header;
 mod json_field;
+pub mod noma;
+pub mod nomos;
 pub mod scheme;
 mod secret;
 mod sign;
@@ -39,7 +44,9 @@ mod verifier;
 pub use http;
 
 pub use self::clock::{Clock, FixedClock, SystemClock};
+pub use self::dispatch::{DispatchError, Dispatcher, DispatcherBuilder};
 pub use self::error::{Error, SecretError};
+pub use self::event::{Delivery, Event};
 pub use self::scheme::Scheme;
 pub use self::secret::Secret;
 pub use self::sign::Signer;
