@@ -20,6 +20,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! [`Verifier::receive`] goes one step further: it verifies, then parses the
+//! body into a typed event chosen by its topic ([`nomos::NomosEvent`],
+//! [`noma::NomaEvent`], or a [`generic::GenericEvent`] for the public
+//! schemes) and returns a [`Delivery`] with the raw bytes kept. A
+//! [`Dispatcher`] routes events to async handlers by topic.
+//!
 //! Refusals are [`Error`]s, each with a stable [`code`](Error::code) and an
 //! [`http_status`](Error::http_status); secrets are refused at build time
 //! with a [`SecretError`].
