@@ -1,54 +1,117 @@
-//! Run with `cargo run --example quickstart`.
+//! Run with `cargo run --example quickstart --features axum`.
 //!
-//! Signs a Nomos test event the way Nomos does, verifies it, then shows a
-//! forged copy and a stale copy refused with their stable codes. Exits 0
-//! only when every answer is the expected one.
+//! Starts an axum webhook receiver for Nomos on a free 127.0.0.1 port, then
+//! sends it four deliveries over real HTTP: a signed test event, a forged
+//! one, a stale one and an oversized one. Prints what came back and exits 0
+//! only if every answer is the expected one.
 
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::routing::post;
+use hookguard::axum::Webhook;
+use hookguard::nomos::NomosEvent;
 use hookguard::scheme::Nomos;
 use hookguard::{NomosVerifier, Signer};
+use http_body_util::{BodyExt as _, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
 
-fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
-    // In a real receiver the secret comes from the environment, never from code.
-    let secret =
-        std::env::var("NOMOS_WEBHOOK_SECRET").unwrap_or_else(|_| "quickstart-demo-secret".into());
-    let verifier = NomosVerifier::new([&secret])?.with_tolerance(Duration::from_secs(300));
-    let signer = Signer::<Nomos>::new(&secret)?;
+// A demo secret: a real receiver reads it from the environment.
+const SECRET: &str = "quickstart-demo-secret";
 
+async fn receive(Webhook(event): Webhook<NomosEvent>) -> StatusCode {
+    println!("  handler ran for topic {}", event.topic());
+    StatusCode::NO_CONTENT
+}
+
+#[tokio::main]
+async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let verifier = NomosVerifier::new([SECRET])?; // 300 s tolerance, 1 MiB body limit
+    let app = Router::new()
+        .route("/webhooks/nomos", post(receive))
+        .with_state(verifier);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/webhooks/nomos", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    println!("receiver listening at {url}");
+
+    let signer = Signer::<Nomos>::new(SECRET)?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-    let body = br#"{"id":"evt_quickstart","timestamp":"2026-01-15T10:30:00Z","topic":"test.event","context":{}}"#;
-    let fresh = signer.sign(now, "", body)?;
-    let stale = signer.sign(now - 3600, "", body)?;
-    let forged_body = br#"{"id":"evt_quickstart","timestamp":"2026-01-15T10:30:00Z","topic":"subscription.terminated","context":{}}"#;
+    let event = br#"{"id":"evt_quickstart","timestamp":"2026-01-15T10:30:00Z","topic":"test.event","context":{}}"#.to_vec();
+    let forged = br#"{"id":"evt_quickstart","timestamp":"2026-01-15T10:30:00Z","topic":"subscription.terminated","context":{"subscription":"sub_1"}}"#.to_vec();
+    let oversized = vec![b' '; 2 * 1024 * 1024];
 
-    let cases: [(&str, &hookguard::http::HeaderMap, &[u8], &str); 3] = [
-        ("signed test event", &fresh, body, "ok"),
-        ("forged body", &fresh, forged_body, "signature_mismatch"),
-        ("sent an hour ago", &stale, body, "timestamp_too_old"),
+    let cases = [
+        (
+            "signed test event",
+            signer.sign(now, "", &event)?,
+            event.clone(),
+            204,
+            "",
+        ),
+        (
+            "forged body",
+            signer.sign(now, "", &event)?,
+            forged,
+            401,
+            r#"{"error":"signature_mismatch"}"#,
+        ),
+        (
+            "sent an hour ago",
+            signer.sign(now - 3600, "", &event)?,
+            event,
+            401,
+            r#"{"error":"timestamp_too_old"}"#,
+        ),
+        (
+            "2 MiB body",
+            signer.sign(now, "", &oversized)?,
+            oversized,
+            413,
+            r#"{"error":"payload_too_large"}"#,
+        ),
     ];
 
+    let client = Client::builder(TokioExecutor::new()).build_http();
+    let mut rows = Vec::new();
+    for (name, headers, body, expected_status, expected_body) in cases {
+        let (status, answer) = post_delivery(&client, &url, headers, body).await?;
+        let right = status == expected_status && answer == expected_body;
+        rows.push((name, status, answer, right));
+    }
+
     println!(
-        "{:<20} {:<20} {:<6} as expected",
-        "delivery", "outcome", "status"
+        "\n{:<18} {:<6} {:<34} as expected",
+        "delivery", "status", "body"
     );
-    let mut all_right = true;
-    for (name, headers, body, expected) in cases {
-        let (outcome, status) = match verifier.verify(headers, body) {
-            Ok(_) => ("ok", 200),
-            Err(error) => (error.code(), error.http_status()),
-        };
-        let right = outcome == expected;
-        all_right &= right;
+    for (name, status, answer, right) in &rows {
         println!(
-            "{name:<20} {outcome:<20} {status:<6} {}",
-            if right { "yes" } else { "NO" }
+            "{name:<18} {status:<6} {answer:<34} {}",
+            if *right { "yes" } else { "NO" }
         );
     }
+    let all_right = rows.iter().all(|(.., right)| *right);
     Ok(if all_right {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+async fn post_delivery(
+    client: &Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    url: &str,
+    headers: HeaderMap,
+    body: Vec<u8>,
+) -> Result<(u16, String), Box<dyn std::error::Error>> {
+    let mut request = Request::post(url).body(Full::new(Bytes::from(body)))?;
+    request.headers_mut().extend(headers);
+    let response = client.request(request).await?;
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await?.to_bytes();
+    Ok((status, String::from_utf8_lossy(&body).into_owned()))
 }

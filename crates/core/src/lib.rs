@@ -58,5 +58,5 @@ pub use self::secret::Secret;
 pub use self::sign::Signer;
 pub use self::verifier::{
     DEFAULT_BODY_LIMIT, DEFAULT_TOLERANCE, GitHubVerifier, NomaVerifier, NomosVerifier,
-    StandardWebhooksVerifier, StripeVerifier, Verified, Verifier,
+    StandardWebhooksVerifier, StripeVerifier, Verification, Verified, Verifier,
 };

@@ -45,6 +45,28 @@ pub struct Verified<'h> {
     pub id: Option<&'h str>,
 }
 
+/// What a check proved, owned: for request extensions and logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Verification {
+    /// As [`Verified::secret_index`].
+    pub secret_index: Option<usize>,
+    /// As [`Verified::timestamp`].
+    pub timestamp: Option<u64>,
+    /// As [`Verified::id`].
+    pub id: Option<String>,
+}
+
+impl From<Verified<'_>> for Verification {
+    fn from(verified: Verified<'_>) -> Self {
+        Self {
+            secret_index: verified.secret_index,
+            timestamp: verified.timestamp,
+            id: verified.id.map(str::to_owned),
+        }
+    }
+}
+
 /// Checks that deliveries of scheme `S` are authentic and fresh.
 ///
 /// Build it once at start-up and share it: cloning is cheap, and checking a

@@ -1,0 +1,80 @@
+//! The rejection: a refused delivery as an axum response.
+
+use std::fmt;
+
+use axum_core::response::{IntoResponse, Response};
+use hookguard_core::Error;
+use http::{HeaderValue, StatusCode, header};
+
+/// Why a webhook request was refused, answered as SPEC's status and
+/// `{"error":"<code>"}` with `Content-Type: application/json`.
+///
+/// The response never carries the secret, the signature or the body; the
+/// refusal is logged at TRACE level with its code, as axum logs its own
+/// rejections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookRejection {
+    error: Error,
+}
+
+impl WebhookRejection {
+    /// The HTTP status of the answer.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// The stable error code, as in the body.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        self.error.code()
+    }
+
+    /// The underlying error.
+    #[must_use]
+    pub fn error(&self) -> &Error {
+        &self.error
+    }
+
+    /// The response body, `{"error":"<code>"}`.
+    #[must_use]
+    pub fn body_text(&self) -> String {
+        format!(r#"{{"error":"{}"}}"#, self.code())
+    }
+}
+
+impl From<Error> for WebhookRejection {
+    fn from(error: Error) -> Self {
+        Self { error }
+    }
+}
+
+impl IntoResponse for WebhookRejection {
+    fn into_response(self) -> Response {
+        tracing::trace!(
+            target: "hookguard::rejection",
+            code = self.code(),
+            status = self.status().as_u16(),
+            reason = %self.error,
+            "rejected webhook request"
+        );
+        let mut response = (self.status(), self.body_text()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    }
+}
+
+impl fmt::Display for WebhookRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for WebhookRejection {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
