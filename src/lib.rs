@@ -8,3 +8,10 @@ pub use hookguard_core::*;
 pub mod axum {
     pub use hookguard_axum::*;
 }
+
+/// actix-web 4 integration: the [`Verify`](hookguard_actix::Verify)
+/// middleware and the [`Webhook`](hookguard_actix::Webhook) extractor.
+#[cfg(feature = "actix")]
+pub mod actix {
+    pub use hookguard_actix::*;
+}

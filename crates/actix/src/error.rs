@@ -1,0 +1,93 @@
+//! The error: a refused delivery as an actix-web response.
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use actix_web::{HttpResponse, ResponseError};
+use hookguard_core::Error;
+
+/// Why a webhook request was refused, answered as SPEC's status and
+/// `{"error":"<code>"}` with `Content-Type: application/json`.
+///
+/// It stays a [`ResponseError`] inside `actix_web::Error`, so its status
+/// survives `?`. Refusals are logged at TRACE level with their code
+/// (`misconfigured`, an operator's problem, at ERROR); never the secret,
+/// the signature or the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookError {
+    error: Error,
+}
+
+impl WebhookError {
+    /// The stable error code, as in the body.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        self.error.code()
+    }
+
+    /// The underlying error.
+    #[must_use]
+    pub fn error(&self) -> &Error {
+        &self.error
+    }
+}
+
+impl From<Error> for WebhookError {
+    fn from(error: Error) -> Self {
+        Self { error }
+    }
+}
+
+impl ResponseError for WebhookError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.error == Error::Misconfigured {
+            tracing::error!(target: "hookguard::rejection", code = self.code(), "no webhook verifier in app_data and no middleware on the route");
+        } else {
+            tracing::trace!(target: "hookguard::rejection", code = self.code(), reason = %self.error, "rejected webhook request");
+        }
+        HttpResponse::build(self.status_code())
+            .content_type(ContentType::json())
+            .body(format!(r#"{{"error":"{}"}}"#, self.code()))
+    }
+}
+
+impl fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for WebhookError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_survives_conversion_to_an_actix_error() {
+        let error: actix_web::Error = WebhookError::from(Error::SignatureMismatch).into();
+        assert_eq!(
+            error.as_response_error().status_code(),
+            StatusCode::UNAUTHORIZED
+        );
+        let response = error.error_response();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            response.headers().get("content-type").unwrap(),
+            "application/json"
+        );
+        assert_eq!(
+            error.as_error::<WebhookError>().unwrap().code(),
+            "signature_mismatch"
+        );
+    }
+}
