@@ -41,6 +41,7 @@ mod header;
 mod json_field;
 pub mod noma;
 pub mod nomos;
+pub mod replay;
 pub mod scheme;
 mod secret;
 mod sign;
@@ -49,7 +50,7 @@ mod verifier;
 /// The `http` crate, whose `HeaderMap` every verifier takes.
 pub use http;
 
-pub use self::clock::{Clock, FixedClock, SystemClock};
+pub use self::clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use self::dispatch::{DispatchError, Dispatcher, DispatcherBuilder};
 pub use self::error::{Error, SecretError};
 pub use self::event::{Delivery, Event};
