@@ -3,7 +3,7 @@
 use std::fmt;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{ContentType, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
 use hookguard_core::Error;
 
@@ -17,6 +17,7 @@ use hookguard_core::Error;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookError {
     error: Error,
+    retry_after: Option<u64>,
 }
 
 impl WebhookError {
@@ -31,11 +32,22 @@ impl WebhookError {
     pub fn error(&self) -> &Error {
         &self.error
     }
+
+    /// An `in_flight` answer that asks the sender to retry after `seconds`.
+    pub(crate) fn in_flight(seconds: u64) -> Self {
+        Self {
+            error: Error::InFlight,
+            retry_after: Some(seconds),
+        }
+    }
 }
 
 impl From<Error> for WebhookError {
     fn from(error: Error) -> Self {
-        Self { error }
+        Self {
+            error,
+            retry_after: None,
+        }
     }
 }
 
@@ -50,9 +62,12 @@ impl ResponseError for WebhookError {
         } else {
             tracing::trace!(target: "hookguard::rejection", code = self.code(), reason = %self.error, "rejected webhook request");
         }
-        HttpResponse::build(self.status_code())
-            .content_type(ContentType::json())
-            .body(format!(r#"{{"error":"{}"}}"#, self.code()))
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type(ContentType::json());
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((RETRY_AFTER, seconds));
+        }
+        response.body(format!(r#"{{"error":"{}"}}"#, self.code()))
     }
 }
 

@@ -35,7 +35,9 @@ use crate::rejection::WebhookRejection;
 /// before reading.
 ///
 /// Refusals answer with [`WebhookRejection`]: the handler runs only for
-/// authentic, fresh, well-formed deliveries.
+/// authentic, fresh, well-formed deliveries. Behind a
+/// [`ReplayGuardLayer`](crate::ReplayGuardLayer) it takes the delivery the
+/// layer verified (the state still names the verifier, for the types).
 #[derive(Debug, Clone)]
 pub struct Webhook<E>(pub E);
 
@@ -52,7 +54,11 @@ where
 {
     type Rejection = WebhookRejection;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(mut request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Behind `ReplayGuardLayer` the delivery was verified already.
+        if let Some(delivery) = request.extensions_mut().remove::<Delivery<E>>() {
+            return Ok(Self(delivery));
+        }
         let verifier = Verifier::<E::Scheme>::from_ref(state);
         let (parts, body) = read_limited(request, verifier.body_limit()).await?;
         let delivery = verifier.receive::<E>(&parts.headers, body)?;

@@ -6,6 +6,7 @@
 //! | [`Webhook<E>`] | the typed event, in a handler's last argument |
 //! | [`WebhookDelivery<E>`] | the event plus matched secret, signed time, idempotency key and raw bytes |
 //! | [`VerifyLayer`] | verification in front of a handler that reads the body itself |
+//! | [`ReplayGuardLayer`] | verification plus the replay guard: each event's handler runs once |
 //! | [`WebhookRejection`] | the answer to a refused request: SPEC status, `{"error":"<code>"}` |
 //!
 //! Verifiers live in the router's state and are found through `FromRef`.
@@ -19,7 +20,9 @@ mod body;
 mod extract;
 mod layer;
 mod rejection;
+mod replay;
 
 pub use self::extract::{Webhook, WebhookDelivery};
 pub use self::layer::{VerifyLayer, VerifyService};
 pub use self::rejection::WebhookRejection;
+pub use self::replay::{ReplayGuardLayer, ReplayGuardService};

@@ -15,6 +15,7 @@ use http::{HeaderValue, StatusCode, header};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookRejection {
     error: Error,
+    retry_after: Option<u64>,
 }
 
 impl WebhookRejection {
@@ -36,6 +37,14 @@ impl WebhookRejection {
         &self.error
     }
 
+    /// An `in_flight` answer that asks the sender to retry after `seconds`.
+    pub(crate) fn in_flight(seconds: u64) -> Self {
+        Self {
+            error: Error::InFlight,
+            retry_after: Some(seconds),
+        }
+    }
+
     /// The response body, `{"error":"<code>"}`.
     #[must_use]
     pub fn body_text(&self) -> String {
@@ -45,7 +54,10 @@ impl WebhookRejection {
 
 impl From<Error> for WebhookRejection {
     fn from(error: Error) -> Self {
-        Self { error }
+        Self {
+            error,
+            retry_after: None,
+        }
     }
 }
 
@@ -63,6 +75,11 @@ impl IntoResponse for WebhookRejection {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
     }
 }

@@ -17,7 +17,7 @@ use crate::scheme::Scheme;
 use crate::verifier::{Verified, Verifier};
 
 /// An event type that can be parsed from a verified delivery of its scheme.
-pub trait Event: Sized + Send + 'static {
+pub trait Event: Sized + Clone + Send + Sync + 'static {
     /// The scheme whose deliveries carry this event.
     type Scheme: Scheme;
 

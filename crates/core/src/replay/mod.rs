@@ -22,6 +22,7 @@ use std::time::Duration;
 
 pub use self::memory::{DEFAULT_MAX_KEYS, MemoryStore};
 use crate::error::Error;
+use crate::event::Delivery;
 
 /// A boxed future, so stores can sit behind `dyn ReplayStore`.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
@@ -102,6 +103,18 @@ pub trait ReplayStore: Send + Sync + fmt::Debug + 'static {
     /// request future that was dropped. Stores do it at once or in the
     /// background; if even that fails, the lease runs out on its own.
     fn release_detached(&self, key: String, token: OwnerToken);
+}
+
+/// Which key a delivery is de-duplicated by; `None` runs the handler
+/// unguarded. The default is [`idempotency_key`].
+pub type KeyFn<E> = Arc<dyn Fn(&Delivery<E>) -> Option<String> + Send + Sync>;
+
+/// The scheme's own idempotency key: the Nomos or Stripe event id,
+/// `webhook-id`, `X-GitHub-Delivery`. Noma has none, so a Noma guard needs
+/// a key function of yours (or stays off).
+#[must_use]
+pub fn idempotency_key<E>(delivery: &Delivery<E>) -> Option<String> {
+    delivery.idempotency_key.clone()
 }
 
 /// How long a claim lasts by default: longer than any handler should run.

@@ -1,0 +1,273 @@
+//! The replay guard through both adapters: a duplicate answers 200 without
+//! running the handler; a handler that fails or panics releases the claim so
+//! the retry runs it; two concurrent deliveries of one id run it once.
+
+// Helpers outside #[test] functions unwrap too: a panic is a failed test.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::FutureExt as _;
+use hookguard::nomos::NomosEvent;
+use hookguard::replay::ReplayGuard;
+use hookguard::scheme::Nomos;
+use hookguard::{FixedClock, NomosVerifier, Signer};
+
+const NOW: u64 = 1_768_473_000;
+const SECRET: &str = "replay-secret";
+
+/// Calls per subscription id; the id also says how the handler behaves.
+type Calls = Arc<Mutex<HashMap<String, usize>>>;
+
+fn verifier() -> NomosVerifier {
+    NomosVerifier::new([SECRET])
+        .unwrap()
+        .with_clock(FixedClock(NOW))
+}
+
+/// A signed Nomos delivery of event `id` about subscription `behaviour`.
+fn delivery(id: &str, behaviour: &str) -> (Vec<(String, String)>, Vec<u8>) {
+    let body = format!(r#"{{"id":"{id}","timestamp":"2026-01-15T10:30:00Z","topic":"subscription.ended","context":{{"subscription":"{behaviour}"}}}}"#).into_bytes();
+    let headers = Signer::<Nomos>::new(SECRET)
+        .unwrap()
+        .sign(NOW, "", &body)
+        .unwrap();
+    let headers = headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+        .collect();
+    (headers, body)
+}
+
+/// What the handler does: counts the call, then behaves as told.
+async fn behave(calls: &Calls, event: &NomosEvent) -> u16 {
+    let NomosEvent::SubscriptionEnded(ended) = event else {
+        return 418;
+    };
+    let behaviour = ended.context.subscription.clone();
+    *calls.lock().unwrap().entry(ended.id.clone()).or_default() += 1;
+    match behaviour.as_str() {
+        "fail" => 500,
+        "panic" => panic!("handler panicked on purpose"),
+        "slow" => {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            204
+        }
+        _ => 204,
+    }
+}
+
+fn calls_of(calls: &Calls, id: &str) -> usize {
+    calls.lock().unwrap().get(id).copied().unwrap_or(0)
+}
+
+/// A framework under test: sends a delivery, returns status, body and
+/// `Retry-After`, or `None` when the handler panicked.
+trait Receiver {
+    async fn send(&self, id: &str, behaviour: &str) -> Option<(u16, String, Option<String>)>;
+}
+
+async fn guard_rules(receiver: &impl Receiver, calls: &Calls, name: &str) {
+    let duplicate = Some((200, r#"{"error":"duplicate"}"#.to_owned(), None));
+
+    assert_eq!(
+        receiver.send("evt_ok", "ok").await,
+        Some((204, String::new(), None)),
+        "{name}: first delivery"
+    );
+    assert_eq!(
+        receiver.send("evt_ok", "ok").await,
+        duplicate,
+        "{name}: redelivery"
+    );
+    assert_eq!(calls_of(calls, "evt_ok"), 1, "{name}: handler ran once");
+
+    // A failed handler releases the claim: the retry runs it again.
+    assert_eq!(
+        receiver.send("evt_fail", "fail").await.unwrap().0,
+        500,
+        "{name}"
+    );
+    assert_eq!(
+        receiver.send("evt_fail", "ok").await.unwrap().0,
+        204,
+        "{name}: retry after 500"
+    );
+    assert_eq!(receiver.send("evt_fail", "ok").await, duplicate, "{name}");
+    assert_eq!(calls_of(calls, "evt_fail"), 2, "{name}");
+
+    // So does a panicking one.
+    assert_eq!(
+        receiver.send("evt_panic", "panic").await,
+        None,
+        "{name}: the handler panicked"
+    );
+    assert_eq!(
+        receiver.send("evt_panic", "ok").await.unwrap().0,
+        204,
+        "{name}: retry after a panic"
+    );
+    assert_eq!(calls_of(calls, "evt_panic"), 2, "{name}");
+
+    // Two at once: one runs, the other is told to come back later.
+    let (first, second) = futures_util::future::join(
+        receiver.send("evt_race", "slow"),
+        receiver.send("evt_race", "slow"),
+    )
+    .await;
+    let mut answers = [first.unwrap(), second.unwrap()];
+    answers.sort();
+    assert_eq!(
+        answers,
+        [
+            (204, String::new(), None),
+            (
+                503,
+                r#"{"error":"in_flight"}"#.to_owned(),
+                Some("60".to_owned())
+            )
+        ],
+        "{name}: concurrent deliveries"
+    );
+    assert_eq!(
+        calls_of(calls, "evt_race"),
+        1,
+        "{name}: handler ran once for two concurrent deliveries"
+    );
+    assert_eq!(receiver.send("evt_race", "slow").await, duplicate, "{name}");
+}
+
+mod axum_adapter {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::extract::State;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::post;
+    use hookguard::axum::{ReplayGuardLayer, Webhook};
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    #[derive(Clone)]
+    struct App {
+        verifier: NomosVerifier,
+        calls: Calls,
+    }
+
+    impl axum::extract::FromRef<App> for NomosVerifier {
+        fn from_ref(app: &App) -> Self {
+            app.verifier.clone()
+        }
+    }
+
+    async fn handler(State(app): State<App>, Webhook(event): Webhook<NomosEvent>) -> StatusCode {
+        StatusCode::from_u16(behave(&app.calls, &event).await).unwrap()
+    }
+
+    struct Axum(Router);
+
+    impl Receiver for Axum {
+        async fn send(&self, id: &str, behaviour: &str) -> Option<(u16, String, Option<String>)> {
+            let (headers, body) = delivery(id, behaviour);
+            let mut request = Request::post("/nomos").body(Body::from(body)).unwrap();
+            for (name, value) in headers {
+                request.headers_mut().insert(
+                    axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                    value.parse().unwrap(),
+                );
+            }
+            let response = AssertUnwindSafe(self.0.clone().oneshot(request))
+                .catch_unwind()
+                .await
+                .ok()?
+                .unwrap();
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .map(|value| value.to_str().unwrap().to_owned());
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            Some((
+                status,
+                String::from_utf8(body.to_vec()).unwrap(),
+                retry_after,
+            ))
+        }
+    }
+
+    #[tokio::test]
+    async fn guard_through_axum() {
+        let calls = Calls::default();
+        let app = App {
+            verifier: verifier(),
+            calls: calls.clone(),
+        };
+        let layer = ReplayGuardLayer::<NomosEvent>::new(verifier(), ReplayGuard::in_memory());
+        let router = Router::new()
+            .route("/nomos", post(handler).route_layer(layer))
+            .with_state(app);
+        guard_rules(&Axum(router), &calls, "axum").await;
+    }
+}
+
+mod actix_adapter {
+    use actix_web::dev::{Service, ServiceResponse};
+    use actix_web::{App, HttpResponse, test, web};
+    use hookguard::actix::{Verify, Webhook};
+
+    use super::*;
+
+    async fn handler(calls: web::Data<Calls>, Webhook(event): Webhook<NomosEvent>) -> HttpResponse {
+        let status = behave(&calls, &event).await;
+        HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap()).finish()
+    }
+
+    struct Actix<S>(S);
+
+    impl<S> Receiver for Actix<S>
+    where
+        S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    {
+        async fn send(&self, id: &str, behaviour: &str) -> Option<(u16, String, Option<String>)> {
+            let (headers, body) = delivery(id, behaviour);
+            let mut request = test::TestRequest::post().uri("/nomos").set_payload(body);
+            for (name, value) in headers {
+                request = request.insert_header((name, value));
+            }
+            let response = AssertUnwindSafe(self.0.call(request.to_request()))
+                .catch_unwind()
+                .await
+                .ok()?
+                .unwrap();
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .map(|value| value.to_str().unwrap().to_owned());
+            let body = test::read_body(response).await;
+            Some((
+                status,
+                String::from_utf8(body.to_vec()).unwrap(),
+                retry_after,
+            ))
+        }
+    }
+
+    #[actix_web::test]
+    async fn guard_through_actix() {
+        let calls = Calls::default();
+        let verify =
+            Verify::<NomosEvent>::new(verifier()).with_replay_guard(ReplayGuard::in_memory());
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(calls.clone()))
+                .service(web::resource("/nomos").route(web::post().to(handler).wrap(verify))),
+        )
+        .await;
+        guard_rules(&Actix(app), &calls, "actix").await;
+    }
+}
