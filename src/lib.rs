@@ -15,3 +15,9 @@ pub mod axum {
 pub mod actix {
     pub use hookguard_actix::*;
 }
+
+/// The Redis replay store: [`RedisStore`](hookguard_redis::RedisStore).
+#[cfg(feature = "redis")]
+pub mod redis {
+    pub use hookguard_redis::*;
+}
