@@ -16,8 +16,9 @@ use crate::error::Error;
 use crate::scheme::Scheme;
 use crate::verifier::{Verified, Verifier};
 
-/// An event type that can be parsed from a verified delivery of its scheme.
-pub trait Event: Sized + Clone + Send + Sync + 'static {
+/// An event type that can be parsed from a verified delivery of its scheme,
+/// and serialized again (the command prints events as JSON).
+pub trait Event: Sized + Clone + Send + Sync + serde::Serialize + 'static {
     /// The scheme whose deliveries carry this event.
     type Scheme: Scheme;
 

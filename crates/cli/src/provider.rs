@@ -1,0 +1,63 @@
+//! The providers by name, and the one place that maps a name to its types.
+
+use clap::ValueEnum;
+
+/// The providers the command speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Provider {
+    Nomos,
+    Noma,
+    Standard,
+    Stripe,
+    Github,
+}
+
+/// Calls `$function::<Event>(args…)` with the event type of `$provider`
+/// (and awaits it, in the `.await` form: each arm's future has its own type).
+macro_rules! with_event {
+    ($provider:expr, $function:ident($($argument:expr),* $(,)?).await) => {{
+        use hookguard_core::generic::{GitHubEvent, StandardWebhooksEvent, StripeEvent};
+        use hookguard_core::noma::NomaEvent;
+        use hookguard_core::nomos::NomosEvent;
+        match $provider {
+            $crate::provider::Provider::Nomos => $function::<NomosEvent>($($argument),*).await,
+            $crate::provider::Provider::Noma => $function::<NomaEvent>($($argument),*).await,
+            $crate::provider::Provider::Standard => $function::<StandardWebhooksEvent>($($argument),*).await,
+            $crate::provider::Provider::Stripe => $function::<StripeEvent>($($argument),*).await,
+            $crate::provider::Provider::Github => $function::<GitHubEvent>($($argument),*).await,
+        }
+    }};
+    ($provider:expr, $function:ident($($argument:expr),* $(,)?)) => {{
+        use hookguard_core::generic::{GitHubEvent, StandardWebhooksEvent, StripeEvent};
+        use hookguard_core::noma::NomaEvent;
+        use hookguard_core::nomos::NomosEvent;
+        match $provider {
+            $crate::provider::Provider::Nomos => $function::<NomosEvent>($($argument),*),
+            $crate::provider::Provider::Noma => $function::<NomaEvent>($($argument),*),
+            $crate::provider::Provider::Standard => $function::<StandardWebhooksEvent>($($argument),*),
+            $crate::provider::Provider::Stripe => $function::<StripeEvent>($($argument),*),
+            $crate::provider::Provider::Github => $function::<GitHubEvent>($($argument),*),
+        }
+    }};
+}
+
+pub(crate) use with_event;
+
+/// Now, in Unix seconds.
+pub(crate) fn unix_now() -> u64 {
+    use hookguard_core::Clock as _;
+    hookguard_core::SystemClock.unix_now()
+}
+
+/// A fresh id for generated events and messages.
+pub(crate) fn fresh_id(prefix: &str) -> String {
+    let token = hookguard_core::replay::OwnerToken::generate();
+    let tail: String = token
+        .as_str()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .rev()
+        .take(20)
+        .collect();
+    format!("{prefix}{tail}")
+}

@@ -1,0 +1,80 @@
+//! Generated test events: a valid body for each provider and topic, with
+//! fresh ids, as `hookguard send --topic` posts them.
+
+use chrono::{SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+use crate::provider::{Provider, fresh_id};
+
+/// The body of a test event of `topic` sent at `timestamp`, and the extra
+/// headers the provider sends with it (GitHub names its event in one).
+pub(crate) fn event(
+    provider: Provider,
+    topic: &str,
+    timestamp: u64,
+) -> (Vec<u8>, Vec<(&'static str, String)>) {
+    let time = chrono::DateTime::<Utc>::from_timestamp(i64::try_from(timestamp).unwrap_or(0), 0)
+        .unwrap_or_default();
+    let mut headers = Vec::new();
+    let body = match provider {
+        Provider::Nomos => {
+            let mut context = json!({ "subscription": fresh_id("sub_") });
+            if topic == "subscription.created" {
+                context["lead"] = Value::from(fresh_id("lead_"));
+            }
+            if topic == "test.event" {
+                context = json!({});
+            }
+            json!({
+                "id": fresh_id("evt_"),
+                "timestamp": time.to_rfc3339_opts(SecondsFormat::Millis, true),
+                "topic": topic,
+                "context": context,
+            })
+        }
+        Provider::Noma => noma(topic, &time.to_rfc3339_opts(SecondsFormat::Secs, false)),
+        Provider::Standard | Provider::Stripe => json!({
+            "id": fresh_id("evt_"),
+            "type": topic,
+            "created": timestamp,
+            "data": { "object": { "id": fresh_id("obj_") } },
+        }),
+        Provider::Github => {
+            headers.push(("x-github-event", topic.to_owned()));
+            json!({ "zen": "Keep it logically awesome.", "hook_id": 1 })
+        }
+    };
+    (body.to_string().into_bytes(), headers)
+}
+
+fn noma(topic: &str, timestamp: &str) -> Value {
+    let project = fresh_id("project-");
+    if topic.starts_with("auth.") {
+        return json!({
+            "event": topic,
+            "source": "api",
+            "project_uuid": project,
+            "auth_user_uuid": fresh_id("user-"),
+            "auth_user_email": "test@example.com",
+            "timestamp": timestamp,
+            "delivery_id": fresh_id("delivery-"),
+        });
+    }
+    let mut body = json!({
+        "event": topic,
+        "project_uuid": project,
+        "collection_id": 1,
+        "content_id": 42,
+        "timestamp": timestamp,
+        "delivery_id": fresh_id("delivery-"),
+    });
+    if topic != "content.deleted" {
+        body["content_entry"] = json!({
+            "uuid": fresh_id("entry-"),
+            "locale": "en",
+            "published_at": null,
+            "fields": { "title": "Hello from hookguard" },
+        });
+    }
+    body
+}
