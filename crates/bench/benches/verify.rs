@@ -1,0 +1,147 @@
+//! Verification against its floor and its peers, on the same inputs in the
+//! same run. `scripts/bench.sh` runs this and turns the estimates into the
+//! `BENCH` lines and BENCHMARKS.md.
+
+// criterion's macros generate undocumented items.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use hookguard_bench::{
+    Floor, MESSAGE_ID, NOMOS_SECRET, STANDARD_SECRET, nomos_delivery, standard_delivery,
+};
+use hookguard_core::nomos::NomosEvent;
+
+const SIZES: [(usize, &str); 3] = [(1024, "1KiB"), (16 * 1024, "16KiB"), (1024 * 1024, "1MiB")];
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
+}
+
+fn nomos(c: &mut Criterion) {
+    let mut group = c.benchmark_group("nomos");
+    for (size, name) in SIZES {
+        let now = now();
+        let (verifier, headers, body) = nomos_delivery(size, now);
+        let timestamp = now.to_string();
+        let floor = Floor::new(NOMOS_SECRET.as_bytes());
+        let expected = floor.tag(&[timestamp.as_bytes(), b".", &body]);
+        group.bench_function(BenchmarkId::new("floor", name), |b| {
+            b.iter(|| {
+                floor.check(
+                    &[black_box(timestamp.as_bytes()), b".", black_box(&body)],
+                    &expected,
+                )
+            })
+        });
+        group.bench_function(BenchmarkId::new("verify", name), |b| {
+            b.iter(|| {
+                verifier
+                    .verify_at(black_box(&headers), black_box(&body), now)
+                    .is_ok()
+            })
+        });
+    }
+    group.finish();
+}
+
+fn standard(c: &mut Criterion) {
+    let mut group = c.benchmark_group("standard");
+    for (size, name) in SIZES {
+        let now = now();
+        let (verifier, headers, body) = standard_delivery(size, now);
+        let timestamp = now.to_string();
+        let key = base64::engine::general_purpose::STANDARD
+            .decode(STANDARD_SECRET.trim_start_matches("whsec_"))
+            .unwrap_or_default();
+        let floor = Floor::new(&key);
+        let expected = floor.tag(&[
+            MESSAGE_ID.as_bytes(),
+            b".",
+            timestamp.as_bytes(),
+            b".",
+            &body,
+        ]);
+        group.bench_function(BenchmarkId::new("floor", name), |b| {
+            b.iter(|| {
+                floor.check(
+                    &[
+                        MESSAGE_ID.as_bytes(),
+                        b".",
+                        black_box(timestamp.as_bytes()),
+                        b".",
+                        black_box(&body),
+                    ],
+                    &expected,
+                )
+            })
+        });
+        group.bench_function(BenchmarkId::new("verify", name), |b| {
+            b.iter(|| {
+                verifier
+                    .verify_at(black_box(&headers), black_box(&body), now)
+                    .is_ok()
+            })
+        });
+        let svix = svix::webhooks::Webhook::new(STANDARD_SECRET).expect("svix takes the secret");
+        assert!(
+            svix.verify(&body, &headers).is_ok(),
+            "svix accepts the delivery"
+        );
+        group.bench_function(BenchmarkId::new("svix", name), |b| {
+            b.iter(|| svix.verify(black_box(&body), black_box(&headers)).is_ok())
+        });
+        let standardwebhooks = standardwebhooks::Webhook::new(STANDARD_SECRET)
+            .expect("standardwebhooks takes the secret");
+        assert!(
+            standardwebhooks.verify(&body, &headers).is_ok(),
+            "standardwebhooks accepts the delivery"
+        );
+        group.bench_function(BenchmarkId::new("standardwebhooks", name), |b| {
+            b.iter(|| {
+                standardwebhooks
+                    .verify(black_box(&body), black_box(&headers))
+                    .is_ok()
+            })
+        });
+    }
+    group.finish();
+}
+
+fn typed(c: &mut Criterion) {
+    let mut group = c.benchmark_group("typed");
+    let now = now();
+    let (verifier, headers, body) = nomos_delivery(1024, now);
+    // `receive` keeps the body as `Bytes`; cloning a `Bytes` is a reference count.
+    let body = bytes::Bytes::from(body);
+    group.bench_function(BenchmarkId::new("receive", "1KiB"), |b| {
+        b.iter(|| {
+            verifier
+                .receive::<NomosEvent>(black_box(&headers), black_box(body.clone()))
+                .is_ok()
+        })
+    });
+    group.bench_function(BenchmarkId::new("serde_json_value", "1KiB"), |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&body)).is_ok())
+    });
+    group.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(700))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(40)
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = nomos, standard, typed
+}
+criterion_main!(benches);

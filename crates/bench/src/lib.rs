@@ -1,0 +1,103 @@
+//! The inputs every benchmark and load target shares: one secret, signed
+//! deliveries of fixed sizes, and the floor each verification is held to.
+
+use hmac::{Hmac, KeyInit as _, Mac as _};
+use hookguard_core::http::HeaderMap;
+use hookguard_core::scheme::{Nomos, StandardWebhooks};
+use hookguard_core::{NomosVerifier, Signer, StandardWebhooksVerifier};
+use sha2::Sha256;
+use subtle::ConstantTimeEq as _;
+
+/// The Standard Webhooks secret of the published vector.
+pub const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+/// The Nomos endpoint secret.
+pub const NOMOS_SECRET: &str = "bench-nomos-secret";
+/// The message id of every Standard Webhooks delivery.
+pub const MESSAGE_ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+
+/// A Nomos event body of exactly `size` bytes (padding in a context field).
+#[must_use]
+pub fn nomos_body(size: usize) -> Vec<u8> {
+    let head = r#"{"id":"evt_bench","timestamp":"2026-01-15T10:30:00.123Z","topic":"subscription.created","context":{"subscription":"sub_1","lead":"lead_1","padding":""#;
+    let tail = r#""}}"#;
+    let padding = size.saturating_sub(head.len() + tail.len());
+    let mut body = Vec::with_capacity(size);
+    body.extend_from_slice(head.as_bytes());
+    body.resize(head.len() + padding, b'x');
+    body.extend_from_slice(tail.as_bytes());
+    body
+}
+
+/// A signed Nomos delivery sent at `now`, and a verifier for it.
+///
+/// # Panics
+///
+/// Never: the secret is valid.
+#[must_use]
+pub fn nomos_delivery(size: usize, now: u64) -> (NomosVerifier, HeaderMap, Vec<u8>) {
+    let body = nomos_body(size);
+    let signer = Signer::<Nomos>::new(NOMOS_SECRET).expect("a valid secret");
+    let headers = signer.sign(now, "", &body).expect("Nomos signs any body");
+    let verifier = NomosVerifier::new([NOMOS_SECRET]).expect("a valid secret");
+    (verifier, headers, body)
+}
+
+/// A signed Standard Webhooks delivery sent at `now`, and a verifier for it.
+///
+/// # Panics
+///
+/// Never: the secret and the id are valid.
+#[must_use]
+pub fn standard_delivery(size: usize, now: u64) -> (StandardWebhooksVerifier, HeaderMap, Vec<u8>) {
+    let body = nomos_body(size);
+    let signer = Signer::<StandardWebhooks>::new(STANDARD_SECRET).expect("a valid secret");
+    let headers = signer
+        .sign(now, MESSAGE_ID, &body)
+        .expect("a valid message id");
+    let verifier = StandardWebhooksVerifier::new([STANDARD_SECRET]).expect("a valid secret");
+    (verifier, headers, body)
+}
+
+/// The floor: HMAC-SHA256 of a signed message with a pre-keyed state and
+/// a constant-time compare with the expected tag, nothing else.
+#[derive(Clone)]
+pub struct Floor {
+    keyed: Hmac<Sha256>,
+}
+
+impl std::fmt::Debug for Floor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Floor(<keyed HMAC-SHA256>)")
+    }
+}
+
+impl Floor {
+    /// A floor keyed with `key`.
+    #[must_use]
+    pub fn new(key: &[u8]) -> Self {
+        Self {
+            keyed: Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length"),
+        }
+    }
+
+    /// Whether the tag over `parts` equals `expected`.
+    #[must_use]
+    pub fn check(&self, parts: &[&[u8]], expected: &[u8; 32]) -> bool {
+        let mut mac = self.keyed.clone();
+        for part in parts {
+            mac.update(part);
+        }
+        let tag: [u8; 32] = mac.finalize().into_bytes().into();
+        tag.ct_eq(expected).into()
+    }
+
+    /// The tag over `parts`, to give `check` a matching one.
+    #[must_use]
+    pub fn tag(&self, parts: &[&[u8]]) -> [u8; 32] {
+        let mut mac = self.keyed.clone();
+        for part in parts {
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().into()
+    }
+}
