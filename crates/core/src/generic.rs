@@ -4,7 +4,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -91,7 +91,8 @@ impl GenericSource for GitHub {
         _payload: &Value,
         verified: &Verified<'_>,
     ) -> Result<(Option<String>, Option<String>), Error> {
-        let topic = header::optional(headers, "x-github-event")?.map(str::to_owned);
+        static EVENT: HeaderName = HeaderName::from_static("x-github-event");
+        let topic = header::optional(headers, &EVENT)?.map(str::to_owned);
         Ok((topic, verified.id.map(str::to_owned)))
     }
 }

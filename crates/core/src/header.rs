@@ -1,19 +1,21 @@
 //! Reading the headers a scheme needs, under the rules every scheme shares.
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 use crate::error::Error;
 
-/// The value of header `name` (lower case), which may appear at most once,
+/// The value of `header`, which may appear at most once,
 /// exactly as received.
 ///
 /// A field repeated in the request is malformed: two signature headers could
 /// otherwise be read differently by a proxy and by us.
 pub(crate) fn optional<'h>(
     headers: &'h HeaderMap,
-    name: &'static str,
+    header: &'static HeaderName,
 ) -> Result<Option<&'h str>, Error> {
-    let mut values = headers.get_all(name).iter();
+    // A prepared `HeaderName` skips parsing the name on every lookup.
+    let name = header.as_str();
+    let mut values = headers.get_all(header).iter();
     let Some(value) = values.next() else {
         return Ok(None);
     };
@@ -27,21 +29,45 @@ pub(crate) fn optional<'h>(
 }
 
 /// The value of a header that must appear exactly once.
-pub(crate) fn required<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<&'h str, Error> {
-    optional(headers, name)?.ok_or(Error::MissingHeader { name })
+pub(crate) fn required<'h>(
+    headers: &'h HeaderMap,
+    header: &'static HeaderName,
+) -> Result<&'h str, Error> {
+    optional(headers, header)?.ok_or(Error::MissingHeader {
+        name: header.as_str(),
+    })
 }
 
 /// A Unix timestamp in seconds: ASCII digits only, no sign, no white space,
 /// no decimal point, no overflow.
 pub(crate) fn parse_timestamp(name: &'static str, text: &str) -> Result<u64, Error> {
-    if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
+    if text.is_empty() {
         return Err(Error::malformed(
             name,
             "timestamp is not plain decimal digits",
         ));
     }
-    text.parse()
-        .map_err(|_| Error::malformed(name, "timestamp overflows 64 bits"))
+    let mut value: u64 = 0;
+    let mut overflow = false;
+    for byte in text.bytes() {
+        if !byte.is_ascii_digit() {
+            return Err(Error::malformed(
+                name,
+                "timestamp is not plain decimal digits",
+            ));
+        }
+        match value
+            .checked_mul(10)
+            .and_then(|tens| tens.checked_add(u64::from(byte - b'0')))
+        {
+            Some(next) => value = next,
+            None => overflow = true,
+        }
+    }
+    if overflow {
+        return Err(Error::malformed(name, "timestamp overflows 64 bits"));
+    }
+    Ok(value)
 }
 
 #[cfg(test)]

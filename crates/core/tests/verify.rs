@@ -256,6 +256,12 @@ fn timestamped_list_rules<S: Scheme + Default>(header: &'static str) {
         "ok",
         "valid candidate last"
     );
+    let many = format!("t={NOW},{}v1={good}", format!("v1={other},").repeat(7));
+    assert_eq!(
+        check(&many),
+        "ok",
+        "valid candidate after more than the first walk keeps"
+    );
     assert_eq!(
         check(&format!("t={NOW},v1=zz,v1={good}")),
         "ok",

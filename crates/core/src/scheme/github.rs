@@ -12,8 +12,8 @@ use crate::header;
 use crate::secret::Secret;
 use crate::verifier::Verified;
 
-const SIGNATURE: &str = "x-hub-signature-256";
-const DELIVERY: &str = "x-github-delivery";
+static SIGNATURE: HeaderName = HeaderName::from_static("x-hub-signature-256");
+static DELIVERY: HeaderName = HeaderName::from_static("x-github-delivery");
 
 /// The GitHub scheme.
 ///
@@ -34,16 +34,16 @@ impl Sealed for GitHub {
         headers: &'h HeaderMap,
         body: &[u8],
     ) -> Result<Verified<'h>, Error> {
-        let value = header::required(headers, SIGNATURE)?;
-        let id = header::optional(headers, DELIVERY)?;
+        let value = header::required(headers, &SIGNATURE)?;
+        let id = header::optional(headers, &DELIVERY)?;
         if id == Some("") {
-            return Err(Error::malformed(DELIVERY, "value is empty"));
+            return Err(Error::malformed(DELIVERY.as_str(), "value is empty"));
         }
         let candidate = value
             .strip_prefix("sha256=")
             .and_then(decode_hex_tag)
             .ok_or(Error::malformed(
-                SIGNATURE,
+                SIGNATURE.as_str(),
                 "expected `sha256=` and 64 hex digits",
             ))?;
         let index = matching_secret(secrets, &[body], || iter::once(Some(candidate)))
@@ -62,12 +62,11 @@ impl Sealed for GitHub {
         body: &[u8],
     ) -> Result<HeaderMap, Error> {
         let value = format!("sha256={}", hex::encode(secret.tag(&[body])));
-        let mut headers =
-            HeaderMap::from_iter([(HeaderName::from_static(SIGNATURE), generated_value(value))]);
+        let mut headers = HeaderMap::from_iter([(SIGNATURE.clone(), generated_value(value))]);
         if !id.is_empty() {
             let id = HeaderValue::from_str(id)
-                .map_err(|_| Error::malformed(DELIVERY, "value is not visible ASCII"))?;
-            headers.insert(HeaderName::from_static(DELIVERY), id);
+                .map_err(|_| Error::malformed(DELIVERY.as_str(), "value is not visible ASCII"))?;
+            headers.insert(DELIVERY.clone(), id);
         }
         Ok(headers)
     }

@@ -89,10 +89,79 @@ where
 }
 
 /// A hex-encoded tag (either case); `None` unless exactly 64 hex digits.
+///
+/// Hand-written because it runs on every delivery: decoding a pair of
+/// digits at a time with no early exit is several times faster than a
+/// general decoder. The candidate is the sender's, not a secret, so its
+/// timing does not matter; speed does.
 fn decode_hex_tag(text: &str) -> Option<[u8; TAG_LEN]> {
+    let digits = text.as_bytes();
+    if digits.len() != 2 * TAG_LEN {
+        return None;
+    }
     let mut tag = [0; TAG_LEN];
-    hex::decode_to_slice(text, &mut tag).ok()?;
-    Some(tag)
+    let mut invalid = 0;
+    for (byte, pair) in tag.iter_mut().zip(digits.chunks_exact(2)) {
+        let (high, low) = (
+            HEX_VALUES[usize::from(pair[0])],
+            HEX_VALUES[usize::from(pair[1])],
+        );
+        invalid |= (high | low) & 0xF0;
+        *byte = (high << 4) | (low & 0x0F);
+    }
+    (invalid == 0).then_some(tag)
+}
+
+/// The value of each byte as a hex digit, `0xFF` where it is none.
+static HEX_VALUES: [u8; 256] = {
+    let mut values = [0xFF; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        values[byte] = hex_value(byte as u8);
+        byte += 1;
+    }
+    values
+};
+
+/// The value of one hex digit, or `0xFF` for anything else.
+const fn hex_value(digit: u8) -> u8 {
+    match digit {
+        b'0'..=b'9' => digit - b'0',
+        b'a'..=b'f' => digit - b'a' + 10,
+        b'A'..=b'F' => digit - b'A' + 10,
+        _ => 0xFF,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_tags_decode_in_either_case_and_nothing_else() {
+        let lower = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+        let expected: [u8; TAG_LEN] = hex::decode(lower).unwrap().try_into().unwrap();
+        assert_eq!(decode_hex_tag(lower), Some(expected));
+        assert_eq!(decode_hex_tag(&lower.to_uppercase()), Some(expected));
+        for bad in [
+            &lower[1..],
+            "",
+            &format!("{lower}0"),
+            &lower.replace('5', "g"),
+            &lower.replace('b', " "),
+        ] {
+            assert_eq!(decode_hex_tag(bad), None, "{bad:?}");
+        }
+        let all: String = (0..=255u8).map(|byte| format!("{byte:02x}")).collect();
+        for chunk in all.as_bytes().chunks(64) {
+            let text = std::str::from_utf8(chunk).unwrap();
+            assert_eq!(
+                decode_hex_tag(text).map(|tag| tag.to_vec()),
+                hex::decode(text).ok(),
+                "{text}"
+            );
+        }
+    }
 }
 
 /// A header value the signing helpers generated from digits, hex, base64

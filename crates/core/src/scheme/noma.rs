@@ -13,7 +13,7 @@ use crate::json_field::{FieldProblem, top_level_string};
 use crate::secret::Secret;
 use crate::verifier::Verified;
 
-const SIGNATURE: &str = "x-webhook-signature";
+static SIGNATURE: HeaderName = HeaderName::from_static("x-webhook-signature");
 
 /// The Noma scheme.
 ///
@@ -45,10 +45,10 @@ impl Sealed for Noma {
                 id: None,
             });
         }
-        let value = header::required(headers, SIGNATURE)?;
+        let value = header::required(headers, &SIGNATURE)?;
         let hex = value.strip_prefix("sha256=").unwrap_or(value);
         let candidate = decode_hex_tag(hex).ok_or(Error::malformed(
-            SIGNATURE,
+            SIGNATURE.as_str(),
             "expected 64 hex digits, optionally after `sha256=`",
         ))?;
         let index = matching_secret(secrets, &[body], || iter::once(Some(candidate)))
@@ -88,7 +88,7 @@ impl Sealed for Noma {
     ) -> Result<HeaderMap, Error> {
         let value = hex::encode(secret.tag(&[body]));
         Ok(HeaderMap::from_iter([(
-            HeaderName::from_static(SIGNATURE),
+            SIGNATURE.clone(),
             generated_value(value),
         )]))
     }

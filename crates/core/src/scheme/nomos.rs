@@ -2,6 +2,8 @@
 //! keyed with the endpoint secret's UTF-8 bytes as given
 //! (docs.nomos.energy/webhooks/verify-requests).
 
+use http::HeaderName;
+
 use super::{Scheme, timestamped_list::TimestampedList};
 
 /// The Nomos scheme.
@@ -16,5 +18,8 @@ impl Scheme for Nomos {
 }
 
 impl TimestampedList for Nomos {
-    const HEADER: &'static str = "x-nomos-signature";
+    fn header() -> &'static HeaderName {
+        static SIGNATURE: HeaderName = HeaderName::from_static("x-nomos-signature");
+        &SIGNATURE
+    }
 }

@@ -13,9 +13,18 @@ use crate::header;
 use crate::secret::{Secret, TAG_LEN};
 use crate::verifier::Verified;
 
-const ID: [&str; 2] = ["webhook-id", "svix-id"];
-const TIMESTAMP: [&str; 2] = ["webhook-timestamp", "svix-timestamp"];
-const SIGNATURE: [&str; 2] = ["webhook-signature", "svix-signature"];
+static ID: [HeaderName; 2] = [
+    HeaderName::from_static("webhook-id"),
+    HeaderName::from_static("svix-id"),
+];
+static TIMESTAMP: [HeaderName; 2] = [
+    HeaderName::from_static("webhook-timestamp"),
+    HeaderName::from_static("svix-timestamp"),
+];
+static SIGNATURE: [HeaderName; 2] = [
+    HeaderName::from_static("webhook-signature"),
+    HeaderName::from_static("svix-signature"),
+];
 
 /// The signature version this scheme checks; `v1a` (asymmetric) and other
 /// versions are ignored.
@@ -44,9 +53,9 @@ impl Sealed for StandardWebhooks {
         headers: &'h HeaderMap,
         body: &[u8],
     ) -> Result<Verified<'h>, Error> {
-        let (id_name, id) = either(headers, ID)?;
-        let (timestamp_name, timestamp_text) = either(headers, TIMESTAMP)?;
-        let (signature_name, signatures) = either(headers, SIGNATURE)?;
+        let (id_name, id) = either(headers, &ID)?;
+        let (timestamp_name, timestamp_text) = either(headers, &TIMESTAMP)?;
+        let (signature_name, signatures) = either(headers, &SIGNATURE)?;
         if id.is_empty() {
             return Err(Error::malformed(id_name, "value is empty"));
         }
@@ -75,7 +84,10 @@ impl Sealed for StandardWebhooks {
         let id_value = HeaderValue::from_str(id)
             .ok()
             .filter(|_| !id.is_empty())
-            .ok_or(Error::malformed(ID[0], "must be non-empty visible ASCII"))?;
+            .ok_or(Error::malformed(
+                ID[0].as_str(),
+                "must be non-empty visible ASCII",
+            ))?;
         let timestamp = timestamp.to_string();
         let tag = secret.tag(&[id.as_bytes(), b".", timestamp.as_bytes(), b".", body]);
         let signature = format!(
@@ -83,15 +95,9 @@ impl Sealed for StandardWebhooks {
             base64::engine::general_purpose::STANDARD.encode(tag)
         );
         Ok(HeaderMap::from_iter([
-            (HeaderName::from_static(ID[0]), id_value),
-            (
-                HeaderName::from_static(TIMESTAMP[0]),
-                generated_value(timestamp),
-            ),
-            (
-                HeaderName::from_static(SIGNATURE[0]),
-                generated_value(signature),
-            ),
+            (ID[0].clone(), id_value),
+            (TIMESTAMP[0].clone(), generated_value(timestamp)),
+            (SIGNATURE[0].clone(), generated_value(signature)),
         ]))
     }
 }
@@ -100,14 +106,16 @@ impl Sealed for StandardWebhooks {
 /// header is reported under the standard name.
 fn either<'h>(
     headers: &'h HeaderMap,
-    [standard, svix]: [&'static str; 2],
+    [standard, svix]: &'static [HeaderName; 2],
 ) -> Result<(&'static str, &'h str), Error> {
     if let Some(value) = header::optional(headers, standard)? {
-        return Ok((standard, value));
+        return Ok((standard.as_str(), value));
     }
     match header::optional(headers, svix)? {
-        Some(value) => Ok((svix, value)),
-        None => Err(Error::MissingHeader { name: standard }),
+        Some(value) => Ok((svix.as_str(), value)),
+        None => Err(Error::MissingHeader {
+            name: standard.as_str(),
+        }),
     }
 }
 

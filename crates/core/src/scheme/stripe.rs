@@ -2,6 +2,8 @@
 //! keyed with the whole endpoint secret, `whsec_` included, as UTF-8
 //! (docs.stripe.com/webhooks, "verify manually").
 
+use http::HeaderName;
+
 use super::{Scheme, timestamped_list::TimestampedList};
 
 /// The Stripe scheme.
@@ -16,5 +18,8 @@ impl Scheme for Stripe {
 }
 
 impl TimestampedList for Stripe {
-    const HEADER: &'static str = "stripe-signature";
+    fn header() -> &'static HeaderName {
+        static SIGNATURE: HeaderName = HeaderName::from_static("stripe-signature");
+        &SIGNATURE
+    }
 }
