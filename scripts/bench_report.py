@@ -50,7 +50,7 @@ rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).s
 verdict = next((line for line in timing.splitlines() if line.startswith("VERDICT")), "VERDICT not run")
 timing_rows = "\n".join(f"    {line}" for line in timing.splitlines() if line.startswith(("TIMING", "VERDICT")))
 
-report = f"""# Benchmarks
+report = f"""## Verification: floor, peers, typed parse
 
 Measured by `scripts/bench.sh` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, all in one run:
 {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, {rustc}.
@@ -78,7 +78,7 @@ Heap allocations in `verify`: **{allocations}** (target: zero; proven by
 `crates/core/tests/no_alloc.rs`, a counting global allocator around every
 scheme's `verify` on valid and refused deliveries) — {"met" if allocations == "0" else "not met"}.
 
-## Timing side channel
+### Timing side channel
 
 `cargo run --release -p hookguard-bench --bin timing`: forgeries wrong in
 the first byte vs wrong in the last byte, timed at random interleaving,
@@ -89,5 +89,4 @@ Welch's t on the samples cropped at several percentiles (dudect's method;
 
 **{verdict.removeprefix("VERDICT ")}**
 """
-with open("BENCHMARKS.md", "w") as file:
-    file.write(report)
+subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "write_section.py"), "bench"], input=report, text=True, check=True)
