@@ -133,6 +133,12 @@ const fn hex_value(digit: u8) -> u8 {
     }
 }
 
+/// A header value the signing helpers generated from digits, hex, base64
+/// and punctuation, all of which are valid header text.
+fn generated_value(text: String) -> HeaderValue {
+    HeaderValue::try_from(text).expect("generated signature headers are visible ASCII")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,10 +168,4 @@ mod tests {
             );
         }
     }
-}
-
-/// A header value the signing helpers generated from digits, hex, base64
-/// and punctuation, all of which are valid header text.
-fn generated_value(text: String) -> HeaderValue {
-    HeaderValue::try_from(text).expect("generated signature headers are visible ASCII")
 }
