@@ -2,11 +2,9 @@
 //! secret's UTF-8 bytes; the delivery's GUID is in `X-GitHub-Delivery`
 //! (docs.github.com, "Validating webhook deliveries").
 
-use std::iter;
-
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use super::{Scheme, decode_hex_tag, generated_value, matching_secret, sealed::Sealed};
+use super::{Scheme, body_signed_with, decode_hex_tag, generated_value, sealed::Sealed};
 use crate::error::Error;
 use crate::header;
 use crate::secret::Secret;
@@ -46,8 +44,7 @@ impl Sealed for GitHub {
                 SIGNATURE.as_str(),
                 "expected `sha256=` and 64 hex digits",
             ))?;
-        let index = matching_secret(secrets, &[body], || iter::once(Some(candidate)))
-            .ok_or(Error::SignatureMismatch)?;
+        let index = body_signed_with(secrets, body, candidate)?;
         Ok(Verified {
             secret_index: Some(index),
             timestamp: None,

@@ -88,6 +88,17 @@ where
     })
 }
 
+/// The index of the secret whose tag over the bare body is `candidate`:
+/// the check of the schemes that sign only the body, once (Noma, GitHub).
+fn body_signed_with(
+    secrets: &[Secret],
+    body: &[u8],
+    candidate: [u8; TAG_LEN],
+) -> Result<usize, Error> {
+    matching_secret(secrets, &[body], || std::iter::once(Some(candidate)))
+        .ok_or(Error::SignatureMismatch)
+}
+
 /// A hex-encoded tag (either case); `None` unless exactly 64 hex digits.
 ///
 /// Hand-written because it runs on every delivery: decoding a pair of

@@ -2,11 +2,9 @@
 //! timestamp header; freshness comes from the body's signed `timestamp`
 //! member (nomacms.com/documentation/api/webhooks).
 
-use std::iter;
-
 use http::{HeaderMap, HeaderName};
 
-use super::{Scheme, decode_hex_tag, generated_value, matching_secret, sealed::Sealed};
+use super::{Scheme, body_signed_with, decode_hex_tag, generated_value, sealed::Sealed};
 use crate::error::Error;
 use crate::header;
 use crate::json_field::{FieldProblem, top_level_string};
@@ -51,8 +49,7 @@ impl Sealed for Noma {
             SIGNATURE.as_str(),
             "expected 64 hex digits, optionally after `sha256=`",
         ))?;
-        let index = matching_secret(secrets, &[body], || iter::once(Some(candidate)))
-            .ok_or(Error::SignatureMismatch)?;
+        let index = body_signed_with(secrets, body, candidate)?;
         Ok(Verified {
             secret_index: Some(index),
             timestamp: None,
