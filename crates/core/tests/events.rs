@@ -251,6 +251,41 @@ fn unknown_topics_are_events_that_keep_the_whole_body() {
 }
 
 #[test]
+fn the_topic_member_is_read_however_it_is_written() {
+    // An escaped topic still chooses its variant.
+    let escaped = br#"{"id":"evt_1","timestamp":"2026-01-15T10:30:00Z","topic":"subscription\u002eended","context":{"subscription":"s"}}"#;
+    assert!(matches!(
+        receive::<NomosEvent>(escaped).unwrap().event,
+        NomosEvent::SubscriptionEnded(_)
+    ));
+    for (body, reason) in [
+        (
+            &br#"{"topic":"test.event","topic":"subscription.ended"}"#[..],
+            "body is not an object with a string `topic`",
+        ),
+        (
+            br#"{"topic":7}"#,
+            "body is not an object with a string `topic`",
+        ),
+        (
+            br#"{"topic":null}"#,
+            "body is not an object with a string `topic`",
+        ),
+        (
+            br#"{"topic":"test.event" "id":"x"}"#,
+            "body is not valid JSON",
+        ),
+    ] {
+        assert_eq!(
+            receive::<NomosEvent>(body).unwrap_err(),
+            hookguard_core::Error::InvalidPayload { reason },
+            "{}",
+            String::from_utf8_lossy(body)
+        );
+    }
+}
+
+#[test]
 fn extra_fields_are_ignored() {
     let body = br#"{"id":"evt_1","timestamp":"2026-01-15T10:30:00Z","topic":"subscription.ended","context":{"subscription":"s","region":"eu"},"version":3}"#;
     let event = receive::<NomosEvent>(body).unwrap().event;
