@@ -88,17 +88,21 @@ impl<'b> Scanner<'b> {
     /// The raw content of a string whose opening quote was just consumed.
     fn string_tail(&mut self) -> Result<&'b [u8], FieldProblem> {
         let start = self.at;
-        let mut escaped = false;
-        while let Some(&byte) = self.body.get(self.at) {
-            self.at += 1;
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => return Ok(&self.body[start..self.at - 1]),
-                _ => {}
+        // Jump from one quote or backslash to the next: long strings (Noma's
+        // content fields) are crossed in a tight loop.
+        loop {
+            let rest = self.body.get(self.at..).ok_or(FieldProblem::NotAnObject)?;
+            let found = rest
+                .iter()
+                .position(|&byte| byte == b'"' || byte == b'\\')
+                .ok_or(FieldProblem::NotAnObject)?;
+            self.at += found + 1;
+            if rest[found] == b'"' {
+                return Ok(&self.body[start..self.at - 1]);
             }
+            // A backslash escapes the next byte, whatever it is.
+            self.at += 1;
         }
-        Err(FieldProblem::NotAnObject)
     }
 
     /// Skips one value: a string, a nested object or array, or a scalar.
