@@ -138,6 +138,21 @@ async fn guard_rules(receiver: &impl Receiver, calls: &Calls, name: &str) {
         "{name}: handler ran once for two concurrent deliveries"
     );
     assert_eq!(receiver.send("evt_race", "slow").await, duplicate, "{name}");
+
+    // A request dropped while its handler runs (the client went away, a
+    // timeout fired) releases the claim: the retry runs the handler.
+    let dropped = tokio::time::timeout(
+        Duration::from_millis(50),
+        receiver.send("evt_dropped", "slow"),
+    )
+    .await;
+    assert!(dropped.is_err(), "{name}: the slow delivery was cut off");
+    assert_eq!(
+        receiver.send("evt_dropped", "ok").await.unwrap().0,
+        204,
+        "{name}: retry after a dropped request"
+    );
+    assert_eq!(calls_of(calls, "evt_dropped"), 2, "{name}");
 }
 
 mod axum_adapter {
