@@ -58,10 +58,10 @@ impl Secret {
     }
 
     fn from_key(key: &[u8]) -> Self {
-        // HMAC takes keys of any length, so this cannot fail; the fallback
-        // keeps the crate free of `unwrap` all the same.
-        let keyed = HmacSha256::new_from_slice(key)
-            .unwrap_or_else(|_| HmacSha256::new(&Default::default()));
+        // HMAC takes keys of any length, so this cannot fail. Were it ever
+        // to, stopping is right: a fallback key would verify with a key
+        // nobody configured.
+        let keyed = HmacSha256::new_from_slice(key).expect("HMAC-SHA256 takes keys of any length");
         Self { keyed }
     }
 
