@@ -17,7 +17,6 @@ use hookguard_core::Error;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookError {
     error: Error,
-    retry_after: Option<u64>,
 }
 
 impl WebhookError {
@@ -32,22 +31,11 @@ impl WebhookError {
     pub fn error(&self) -> &Error {
         &self.error
     }
-
-    /// An `in_flight` answer that asks the sender to retry after `seconds`.
-    pub(crate) fn in_flight(seconds: u64) -> Self {
-        Self {
-            error: Error::InFlight,
-            retry_after: Some(seconds),
-        }
-    }
 }
 
 impl From<Error> for WebhookError {
     fn from(error: Error) -> Self {
-        Self {
-            error,
-            retry_after: None,
-        }
+        Self { error }
     }
 }
 
@@ -64,7 +52,7 @@ impl ResponseError for WebhookError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type(ContentType::json());
-        if let Some(seconds) = self.retry_after {
+        if let Some(seconds) = self.error.retry_after_secs() {
             response.insert_header((RETRY_AFTER, seconds));
         }
         response.body(format!(r#"{{"error":"{}"}}"#, self.code()))

@@ -11,7 +11,7 @@ use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transfor
 use actix_web::http::header::HeaderMap;
 use futures_util::future::LocalBoxFuture;
 use hookguard_core::replay::{ClaimedKey, KeyFn, ReplayGuard, idempotency_key};
-use hookguard_core::{Delivery, Error, Event, Verifier};
+use hookguard_core::{Delivery, Event, Verifier};
 use std::sync::Arc;
 
 use crate::error::WebhookError;
@@ -223,9 +223,6 @@ async fn receive_and_claim<E: Event>(
     let Some(key) = (settings.key)(&delivery) else {
         return Ok((delivery, None));
     };
-    match guard.claim(&key).await {
-        Ok(claimed) => Ok((delivery, Some(claimed))),
-        Err(Error::InFlight) => Err(WebhookError::in_flight(guard.lease().as_secs())),
-        Err(error) => Err(error.into()),
-    }
+    let claimed = guard.claim(&key).await?;
+    Ok((delivery, Some(claimed)))
 }

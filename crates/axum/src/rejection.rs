@@ -15,7 +15,6 @@ use http::{HeaderValue, StatusCode, header};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookRejection {
     error: Error,
-    retry_after: Option<u64>,
 }
 
 impl WebhookRejection {
@@ -37,14 +36,6 @@ impl WebhookRejection {
         &self.error
     }
 
-    /// An `in_flight` answer that asks the sender to retry after `seconds`.
-    pub(crate) fn in_flight(seconds: u64) -> Self {
-        Self {
-            error: Error::InFlight,
-            retry_after: Some(seconds),
-        }
-    }
-
     /// The response body, `{"error":"<code>"}`.
     #[must_use]
     pub fn body_text(&self) -> String {
@@ -54,10 +45,7 @@ impl WebhookRejection {
 
 impl From<Error> for WebhookRejection {
     fn from(error: Error) -> Self {
-        Self {
-            error,
-            retry_after: None,
-        }
+        Self { error }
     }
 }
 
@@ -75,7 +63,7 @@ impl IntoResponse for WebhookRejection {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        if let Some(seconds) = self.retry_after {
+        if let Some(seconds) = self.error.retry_after_secs() {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));

@@ -9,7 +9,7 @@ use axum_core::body::Body;
 use axum_core::extract::Request;
 use axum_core::response::{IntoResponse as _, Response};
 use hookguard_core::replay::{KeyFn, ReplayGuard, idempotency_key};
-use hookguard_core::{Error, Event, Verifier};
+use hookguard_core::{Event, Verifier};
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -160,10 +160,6 @@ where
                 None => None,
                 Some(key) => match layer.guard.claim(&key).await {
                     Ok(claimed) => Some(claimed),
-                    Err(Error::InFlight) => {
-                        return Ok(WebhookRejection::in_flight(layer.guard.lease().as_secs())
-                            .into_response());
-                    }
                     Err(error) => return Ok(WebhookRejection::from(error).into_response()),
                 },
             };

@@ -41,7 +41,11 @@ pub enum Error {
     /// This event id was already processed; the handler is not run again.
     Duplicate,
     /// The same event id is being processed right now elsewhere.
-    InFlight,
+    InFlight {
+        /// When to try again, in seconds: the claim's lease, the longest
+        /// the other handler can hold the id (the `Retry-After` header).
+        retry_after_secs: u64,
+    },
     /// The replay store cannot be reached.
     StoreUnavailable,
     /// No verifier is configured for the route.
@@ -61,7 +65,7 @@ impl Error {
             Self::InvalidPayload { .. } => "invalid_payload",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::Duplicate => "duplicate",
-            Self::InFlight => "in_flight",
+            Self::InFlight { .. } => "in_flight",
             Self::StoreUnavailable => "store_unavailable",
             Self::Misconfigured => "misconfigured",
         }
@@ -79,8 +83,18 @@ impl Error {
             Self::SignatureMismatch | Self::TimestampTooOld | Self::TimestampInFuture => 401,
             Self::PayloadTooLarge { .. } => 413,
             Self::Duplicate => 200,
-            Self::InFlight | Self::StoreUnavailable => 503,
+            Self::InFlight { .. } | Self::StoreUnavailable => 503,
             Self::Misconfigured => 500,
+        }
+    }
+
+    /// How long the sender should wait before retrying, where the answer
+    /// says so (`in_flight`).
+    #[must_use]
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::InFlight { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 
@@ -102,7 +116,7 @@ impl fmt::Display for Error {
             Self::InvalidPayload { reason } => write!(f, "invalid payload: {reason}"),
             Self::PayloadTooLarge { limit } => write!(f, "payload is over the {limit}-byte limit"),
             Self::Duplicate => f.write_str("event was already processed"),
-            Self::InFlight => f.write_str("event is being processed elsewhere"),
+            Self::InFlight { .. } => f.write_str("event is being processed elsewhere"),
             Self::StoreUnavailable => f.write_str("replay store is unavailable"),
             Self::Misconfigured => f.write_str("no webhook verifier is configured"),
         }

@@ -108,7 +108,12 @@ fn the_guard_completes_on_success_and_releases_on_failure_or_drop() {
     let guard = ReplayGuard::new(store_at(&clock, 100));
 
     let held = run(guard.claim("evt_ok")).unwrap();
-    assert_eq!(run(guard.claim("evt_ok")).unwrap_err(), Error::InFlight);
+    assert_eq!(
+        run(guard.claim("evt_ok")).unwrap_err(),
+        Error::InFlight {
+            retry_after_secs: 60
+        }
+    );
     run(held.finish(true)).unwrap();
     assert_eq!(run(guard.claim("evt_ok")).unwrap_err(), Error::Duplicate);
 

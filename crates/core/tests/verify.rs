@@ -692,7 +692,13 @@ fn errors_map_to_stable_codes_and_statuses() {
             413,
         ),
         (Error::Duplicate, "duplicate", 200),
-        (Error::InFlight, "in_flight", 503),
+        (
+            Error::InFlight {
+                retry_after_secs: 60,
+            },
+            "in_flight",
+            503,
+        ),
         (Error::StoreUnavailable, "store_unavailable", 503),
         (Error::Misconfigured, "misconfigured", 500),
     ];

@@ -175,6 +175,7 @@ impl ReplayGuard {
     /// # Errors
     ///
     /// [`Error::Duplicate`] when the key was completed, [`Error::InFlight`]
+    /// (retry after the lease)
     /// when it is claimed elsewhere, [`Error::StoreUnavailable`] when the
     /// store cannot answer.
     pub async fn claim(&self, key: &str) -> Result<ClaimedKey, Error> {
@@ -186,7 +187,9 @@ impl ReplayGuard {
                 token: Some(token),
             }),
             Claim::Completed => Err(Error::Duplicate),
-            Claim::InFlight => Err(Error::InFlight),
+            Claim::InFlight => Err(Error::InFlight {
+                retry_after_secs: self.lease.as_secs().max(1),
+            }),
         }
     }
 }
