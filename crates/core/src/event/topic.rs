@@ -29,7 +29,6 @@ macro_rules! topics {
             }
 
             /// The wire name of a known topic; `None` for `Other`.
-            #[allow(dead_code, reason = "each provider uses what it needs")]
             pub(crate) fn known_name(&self) -> Option<&'static str> {
                 match self {
                     $( Self::$variant => Some($wire), )*
