@@ -50,6 +50,12 @@ pub enum Error {
     StoreUnavailable,
     /// No verifier is configured for the route.
     Misconfigured,
+    /// The delivery is authentic, but the receiver cannot take it now (its
+    /// output is blocked); the sender should retry later.
+    Busy {
+        /// When to try again, in seconds (the `Retry-After` header).
+        retry_after_secs: u64,
+    },
 }
 
 impl Error {
@@ -68,6 +74,7 @@ impl Error {
             Self::InFlight { .. } => "in_flight",
             Self::StoreUnavailable => "store_unavailable",
             Self::Misconfigured => "misconfigured",
+            Self::Busy { .. } => "busy",
         }
     }
 
@@ -83,17 +90,19 @@ impl Error {
             Self::SignatureMismatch | Self::TimestampTooOld | Self::TimestampInFuture => 401,
             Self::PayloadTooLarge { .. } => 413,
             Self::Duplicate => 200,
-            Self::InFlight { .. } | Self::StoreUnavailable => 503,
+            Self::InFlight { .. } | Self::StoreUnavailable | Self::Busy { .. } => 503,
             Self::Misconfigured => 500,
         }
     }
 
     /// How long the sender should wait before retrying, where the answer
-    /// says so (`in_flight`).
+    /// says so (`in_flight`, `busy`).
     #[must_use]
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            Self::InFlight { retry_after_secs } => Some(*retry_after_secs),
+            Self::InFlight { retry_after_secs } | Self::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
             _ => None,
         }
     }
@@ -119,6 +128,7 @@ impl fmt::Display for Error {
             Self::InFlight { .. } => f.write_str("event is being processed elsewhere"),
             Self::StoreUnavailable => f.write_str("replay store is unavailable"),
             Self::Misconfigured => f.write_str("no webhook verifier is configured"),
+            Self::Busy { .. } => f.write_str("receiver is busy; retry later"),
         }
     }
 }
