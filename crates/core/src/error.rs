@@ -107,6 +107,12 @@ impl Error {
         }
     }
 
+    /// The body of the HTTP answer: `{"error":"<code>"}`.
+    #[must_use]
+    pub fn response_body(&self) -> String {
+        format!(r#"{{"error":"{}"}}"#, self.code())
+    }
+
     pub(crate) fn malformed(name: &'static str, reason: &'static str) -> Self {
         Self::MalformedHeader { name, reason }
     }

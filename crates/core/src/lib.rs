@@ -1,11 +1,13 @@
 //! The framework-free core of [hookguard]: it decides whether a webhook
-//! delivery is authentic and fresh.
+//! delivery is authentic and fresh, what event it carries, and whether its
+//! handler may run.
 //!
 //! A [`Verifier`] is built once per endpoint from one or more secrets (more
 //! than one during a rotation), a tolerance and a [`Clock`], then checks
-//! each delivery from its `http::HeaderMap` and raw body bytes. Five
-//! signature schemes are supported, each in [`scheme`]: Nomos, Noma CMS,
-//! Standard Webhooks (Svix), Stripe and GitHub.
+//! each delivery from its `http::HeaderMap` and raw body bytes. Each
+//! provider lives in one module: its signature scheme, its verifier alias
+//! and its events ([`nomos`], [`noma`], [`standard`], [`stripe`],
+//! [`github`]).
 //!
 //! ```
 //! use hookguard_core::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
@@ -24,7 +26,10 @@
 //! body into a typed event chosen by its topic ([`nomos::NomosEvent`],
 //! [`noma::NomaEvent`], or a [`generic::GenericEvent`] for the public
 //! schemes) and returns a [`Delivery`] with the raw bytes kept. A
-//! [`Dispatcher`] routes events to async handlers by topic.
+//! [`Dispatcher`] routes events to async handlers by topic. The rest of the
+//! receive pipeline (reading a body under its limit, the replay guard's
+//! claim and outcome) is in [`BodyReader`] and [`Deduplication`], which the
+//! framework adapters drive.
 //!
 //! Refusals are [`Error`]s, each with a stable [`code`](Error::code) and an
 //! [`http_status`](Error::http_status); secrets are refused at build time
@@ -36,15 +41,15 @@ mod clock;
 mod dispatch;
 mod error;
 mod event;
-pub mod generic;
 mod header;
 mod json_field;
-pub mod noma;
-pub mod nomos;
+mod provider;
+pub mod receive;
 pub mod replay;
-pub mod scheme;
 mod secret;
 mod sign;
+mod signature;
+mod verification;
 mod verifier;
 
 /// The `http` crate, whose `HeaderMap` every verifier takes.
@@ -53,11 +58,36 @@ pub use http;
 pub use self::clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use self::dispatch::{DispatchError, Dispatcher, DispatcherBuilder};
 pub use self::error::{Error, SecretError};
-pub use self::event::{Delivery, Event};
-pub use self::scheme::Scheme;
+pub use self::event::{Delivery, Event, Hold, ReplayId};
+pub use self::provider::github::GitHubVerifier;
+pub use self::provider::noma::NomaVerifier;
+pub use self::provider::nomos::NomosVerifier;
+pub use self::provider::standard::StandardWebhooksVerifier;
+pub use self::provider::stripe::StripeVerifier;
+pub use self::provider::{github, noma, nomos, standard, stripe};
+pub use self::receive::{BodyReader, Deduplication};
 pub use self::secret::Secret;
 pub use self::sign::Signer;
-pub use self::verifier::{
-    DEFAULT_BODY_LIMIT, DEFAULT_TOLERANCE, GitHubVerifier, NomaVerifier, NomosVerifier,
-    StandardWebhooksVerifier, StripeVerifier, Verification, Verified, Verifier,
-};
+pub use self::signature::Scheme;
+pub use self::verification::Verification;
+pub use self::verifier::{DEFAULT_BODY_LIMIT, DEFAULT_TOLERANCE, Verifier};
+
+/// The signature schemes, one per provider: the type parameter of
+/// [`Verifier`] and [`Signer`].
+pub mod scheme {
+    pub use crate::provider::github::GitHub;
+    pub use crate::provider::noma::Noma;
+    pub use crate::provider::nomos::Nomos;
+    pub use crate::provider::standard::StandardWebhooks;
+    pub use crate::provider::stripe::Stripe;
+    pub use crate::signature::Scheme;
+}
+
+/// The event of the providers whose bodies are not typed: any JSON value,
+/// with the topic and id each provider defines.
+pub mod generic {
+    pub use crate::event::generic::{GenericEvent, GenericSource};
+    pub use crate::provider::github::GitHubEvent;
+    pub use crate::provider::standard::StandardWebhooksEvent;
+    pub use crate::provider::stripe::StripeEvent;
+}

@@ -9,63 +9,15 @@ use http::HeaderMap;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, SecretError};
-use crate::scheme::{GitHub, Noma, Nomos, Scheme, StandardWebhooks, Stripe};
 use crate::secret::Secret;
+use crate::signature::Scheme;
+use crate::verification::Verification;
 
 /// How far a delivery's signed time may be from now, either way, by default.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
 /// The largest body accepted by default: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-
-/// A [`Verifier`] for Nomos deliveries.
-pub type NomosVerifier = Verifier<Nomos>;
-/// A [`Verifier`] for Noma CMS deliveries.
-pub type NomaVerifier = Verifier<Noma>;
-/// A [`Verifier`] for Standard Webhooks and Svix deliveries.
-pub type StandardWebhooksVerifier = Verifier<StandardWebhooks>;
-/// A [`Verifier`] for Stripe deliveries.
-pub type StripeVerifier = Verifier<Stripe>;
-/// A [`Verifier`] for GitHub deliveries.
-pub type GitHubVerifier = Verifier<GitHub>;
-
-/// What a successful check proved about a delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Verified<'h> {
-    /// The position, in the order given, of the secret that matched; `None`
-    /// only for [`Verifier::insecure_accept_unsigned`].
-    pub secret_index: Option<usize>,
-    /// The signed send time in Unix seconds, where the scheme signs one
-    /// (read from the body for Noma; `None` when the time was not checked).
-    pub timestamp: Option<u64>,
-    /// The idempotency key from the headers, where the scheme puts one there
-    /// (`webhook-id`, `X-GitHub-Delivery`). Nomos and Stripe carry theirs in
-    /// the body; the typed event has it.
-    pub id: Option<&'h str>,
-}
-
-/// What a check proved, owned: for request extensions and logs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Verification {
-    /// As [`Verified::secret_index`].
-    pub secret_index: Option<usize>,
-    /// As [`Verified::timestamp`].
-    pub timestamp: Option<u64>,
-    /// As [`Verified::id`].
-    pub id: Option<String>,
-}
-
-impl From<Verified<'_>> for Verification {
-    fn from(verified: Verified<'_>) -> Self {
-        Self {
-            secret_index: verified.secret_index,
-            timestamp: verified.timestamp,
-            id: verified.id.map(str::to_owned),
-        }
-    }
-}
 
 /// Checks that deliveries of scheme `S` are authentic and fresh.
 ///
@@ -120,25 +72,8 @@ impl<S: Scheme + Default> Verifier<S> {
     }
 }
 
-impl Verifier<Noma> {
-    /// **Insecure.** A Noma verifier for webhooks configured without a
-    /// secret: it accepts any delivery, signed or not, and checks only the
-    /// body's `timestamp` against the tolerance. Anyone who can reach the
-    /// endpoint can forge events. Use it only where Noma offers no secret,
-    /// and prefer setting one.
-    #[must_use]
-    pub fn insecure_accept_unsigned() -> Self {
-        Self::with_parts(
-            Noma {
-                accept_unsigned: true,
-            },
-            Arc::new([]),
-        )
-    }
-}
-
 impl<S: Scheme> Verifier<S> {
-    fn with_parts(scheme: S, secrets: Arc<[Secret]>) -> Self {
+    pub(crate) fn with_parts(scheme: S, secrets: Arc<[Secret]>) -> Self {
         Self {
             scheme,
             secrets,
@@ -194,7 +129,7 @@ impl<S: Scheme> Verifier<S> {
     /// `signature_mismatch`, then `timestamp_too_old` or
     /// `timestamp_in_future`, and for Noma `invalid_payload` when the
     /// authentic body has no readable `timestamp`.
-    pub fn verify<'h>(&self, headers: &'h HeaderMap, body: &[u8]) -> Result<Verified<'h>, Error> {
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verification, Error> {
         self.verify_at(headers, body, self.clock.unix_now())
     }
 
@@ -204,12 +139,12 @@ impl<S: Scheme> Verifier<S> {
     /// # Errors
     ///
     /// As [`Verifier::verify`].
-    pub fn verify_at<'h>(
+    pub fn verify_at(
         &self,
-        headers: &'h HeaderMap,
+        headers: &HeaderMap,
         body: &[u8],
         now: u64,
-    ) -> Result<Verified<'h>, Error> {
+    ) -> Result<Verification, Error> {
         let mut verified = self.verify_ignoring_time(headers, body)?;
         if verified.timestamp.is_none() {
             verified.timestamp = self.scheme.body_timestamp(body)?;
@@ -227,11 +162,11 @@ impl<S: Scheme> Verifier<S> {
     /// # Errors
     ///
     /// As [`Verifier::verify`], without the time-related ones.
-    pub fn verify_ignoring_time<'h>(
+    pub fn verify_ignoring_time(
         &self,
-        headers: &'h HeaderMap,
+        headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<Verified<'h>, Error> {
+    ) -> Result<Verification, Error> {
         if body.len() > self.body_limit {
             return Err(Error::PayloadTooLarge {
                 limit: self.body_limit,

@@ -15,7 +15,9 @@ use hookguard_core::generic::{GitHubEvent, StandardWebhooksEvent, StripeEvent};
 use hookguard_core::noma::{NomaEvent, NomaTopic};
 use hookguard_core::nomos::{NomosEvent, NomosTopic};
 use hookguard_core::scheme::GitHub;
-use hookguard_core::{Delivery, DispatchError, Dispatcher, Event, FixedClock, Signer, Verifier};
+use hookguard_core::{
+    Delivery, DispatchError, Dispatcher, Event, FixedClock, Hold, ReplayId, Signer, Verifier,
+};
 use proptest::prelude::*;
 
 /// 2026-01-15T10:30:00Z, the send time of every fixture.
@@ -49,7 +51,7 @@ fn at(text: &str) -> DateTime<Utc> {
 #[test]
 fn nomos_subscription_fixtures() {
     let delivery = receive::<NomosEvent>(&fixture("nomos/subscription.created.json")).unwrap();
-    assert_eq!(delivery.idempotency_key.as_deref(), Some("evt_01JH2ZK3Q8"));
+    assert_eq!(delivery.id(), Some("evt_01JH2ZK3Q8"));
     assert_eq!(delivery.body, fixture("nomos/subscription.created.json"));
     let NomosEvent::SubscriptionCreated(created) = delivery.event else {
         panic!("{:?}", delivery.event)
@@ -99,14 +101,14 @@ fn nomos_test_event_in_both_shapes() {
         Some(at("2026-01-15T09:30:00Z")),
         "offset +01:00"
     );
-    assert_eq!(full.idempotency_key.as_deref(), Some("evt_test_1"));
+    assert_eq!(full.id(), Some("evt_test_1"));
 
     let bare = receive::<NomosEvent>(&fixture("nomos/test.event.bare.json")).unwrap();
     let NomosEvent::TestEvent(event) = &bare.event else {
         panic!("{:?}", bare.event)
     };
     assert_eq!((event.id.as_deref(), event.timestamp), (None, None));
-    assert_eq!(bare.idempotency_key, None);
+    assert_eq!(bare.id(), None);
 }
 
 #[test]
@@ -125,7 +127,13 @@ fn noma_content_fixtures() {
             delivery.body, body,
             "{name}: raw bytes kept, PHP escapes included"
         );
-        assert_eq!(delivery.idempotency_key, None, "Noma has no stable id");
+        assert_eq!(delivery.id(), None, "Noma has no stable id");
+        assert_eq!(
+            delivery.replay_id(),
+            Some(ReplayId::body_digest(&body).for_replay_window()),
+            "{name}: the replay shield is the exact body's digest"
+        );
+        assert_eq!(delivery.replay_id().unwrap().hold(), Hold::ReplayWindow);
         assert_eq!(delivery.event.topic(), topic, "{name}");
         let (NomaEvent::ContentCreated(event)
         | NomaEvent::ContentUpdated(event)
@@ -230,7 +238,7 @@ fn noma_auth_fixtures() {
 fn unknown_topics_are_events_that_keep_the_whole_body() {
     let body = br#"{"id":"evt_9","timestamp":"2026-01-15T10:30:00Z","topic":"tariff.changed","context":{"tariff":"t1"},"new":true}"#;
     let delivery = receive::<NomosEvent>(body).unwrap();
-    assert_eq!(delivery.idempotency_key.as_deref(), Some("evt_9"));
+    assert_eq!(delivery.id(), Some("evt_9"));
     let NomosEvent::Unknown { topic, raw } = &delivery.event else {
         panic!("{:?}", delivery.event)
     };
@@ -338,7 +346,7 @@ fn generic_events_take_topic_and_id_where_each_scheme_puts_them() {
     let standard = receive::<StandardWebhooksEvent>(body).unwrap();
     assert_eq!(standard.event.topic.as_deref(), Some("invoice.paid"));
     assert_eq!(
-        standard.idempotency_key.as_deref(),
+        standard.id(),
         Some("msg_fixture"),
         "webhook-id"
     );
@@ -346,7 +354,7 @@ fn generic_events_take_topic_and_id_where_each_scheme_puts_them() {
     let stripe = receive::<StripeEvent>(body).unwrap();
     assert_eq!(stripe.event.topic.as_deref(), Some("invoice.paid"));
     assert_eq!(
-        stripe.idempotency_key.as_deref(),
+        stripe.id(),
         Some("evt_body"),
         "the body's id"
     );
@@ -366,11 +374,33 @@ fn generic_events_take_topic_and_id_where_each_scheme_puts_them() {
         "X-GitHub-Event"
     );
     assert_eq!(
-        github.idempotency_key.as_deref(),
+        github.id(),
         Some("gh-guid-1"),
         "X-GitHub-Delivery"
     );
     assert_eq!(github.event.payload["id"], "evt_body");
+
+    // Replay keys come only from signed bytes (SPEC §7).
+    let digest = |bytes: &[u8]| ReplayId::body_digest(bytes);
+    assert_eq!(standard.replay_id(), Some(ReplayId::durable("msg_fixture")));
+    assert_eq!(stripe.replay_id(), Some(ReplayId::durable("evt_body")));
+    assert_eq!(
+        github.replay_id(),
+        Some(digest(body)),
+        "not the unsigned X-GitHub-Delivery"
+    );
+    let mut resent = headers.clone();
+    resent.insert("x-github-delivery", "forged-new-guid".parse().unwrap());
+    let resent = Verifier::<GitHub>::new([SECRET])
+        .unwrap()
+        .receive::<GitHubEvent>(&resent, body.to_vec())
+        .unwrap();
+    assert_eq!(resent.id(), Some("forged-new-guid"), "reported as sent");
+    assert_eq!(
+        resent.replay_id(),
+        github.replay_id(),
+        "a new delivery id does not make a new replay key"
+    );
 
     let scalar = receive::<StripeEvent>(b"42").unwrap().event;
     assert_eq!(

@@ -107,22 +107,22 @@ fn the_guard_completes_on_success_and_releases_on_failure_or_drop() {
     let clock = Arc::new(ManualClock::new(1_700_000_000));
     let guard = ReplayGuard::new(store_at(&clock, 100));
 
-    let held = run(guard.claim("evt_ok")).unwrap();
+    let held = run(guard.claim("evt_ok", None)).unwrap();
     assert_eq!(
-        run(guard.claim("evt_ok")).unwrap_err(),
+        run(guard.claim("evt_ok", None)).unwrap_err(),
         Error::InFlight {
             retry_after_secs: 60
         }
     );
     run(held.finish(true)).unwrap();
-    assert_eq!(run(guard.claim("evt_ok")).unwrap_err(), Error::Duplicate);
+    assert_eq!(run(guard.claim("evt_ok", None)).unwrap_err(), Error::Duplicate);
 
-    let failed = run(guard.claim("evt_failed")).unwrap();
+    let failed = run(guard.claim("evt_failed", None)).unwrap();
     run(failed.finish(false)).unwrap();
-    let retried = run(guard.claim("evt_failed")).unwrap();
+    let retried = run(guard.claim("evt_failed", None)).unwrap();
     drop(retried); // a panic or a dropped request
     assert!(
-        run(guard.claim("evt_failed")).is_ok(),
+        run(guard.claim("evt_failed", None)).is_ok(),
         "dropping the claim released it"
     );
 }

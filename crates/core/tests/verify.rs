@@ -370,13 +370,8 @@ fn standard_webhooks_header_syntax() {
     let check =
         |headers: &HeaderMap| code(verifier::<StandardWebhooks>(&[1]).verify(headers, &body));
 
-    assert_eq!(
-        verifier::<StandardWebhooks>(&[1])
-            .verify(&headers, &body)
-            .unwrap()
-            .id,
-        Some("msg_1")
-    );
+    // The id is reported by the event (tests/events.rs), not by the check.
+    assert_eq!(check(&headers), "ok");
     assert_eq!(
         check(&with(
             headers.clone(),
@@ -580,10 +575,7 @@ fn github_header_syntax_and_delivery_id() {
     let body = body_at(NOW);
     let headers = signed::<GitHub>(1, NOW, &body);
     let check = |headers: &HeaderMap| code(verifier::<GitHub>(&[1]).verify(headers, &body));
-    assert_eq!(
-        verifier::<GitHub>(&[1]).verify(&headers, &body).unwrap().id,
-        Some("msg_1")
-    );
+    assert_eq!(check(&headers), "ok");
 
     let value = headers["x-hub-signature-256"].to_str().unwrap().to_owned();
     let bare = value.trim_start_matches("sha256=").to_owned();
@@ -614,13 +606,7 @@ fn github_header_syntax_and_delivery_id() {
 
     let mut anonymous = headers.clone();
     anonymous.remove("x-github-delivery");
-    assert_eq!(
-        verifier::<GitHub>(&[1])
-            .verify(&anonymous, &body)
-            .unwrap()
-            .id,
-        None
-    );
+    assert_eq!(check(&anonymous), "ok", "the delivery id is optional");
     assert_eq!(
         check(&with(headers.clone(), "x-github-delivery", "")),
         "malformed_header"

@@ -1,20 +1,25 @@
-//! Typed events: a verified body turned into a value chosen by its topic.
+//! Typed events: a verified body turned into a value chosen by its topic,
+//! and the key the replay guard de-duplicates it by.
 //!
-//! Each provider has its own event enum ([`NomosEvent`](crate::nomos::NomosEvent),
-//! [`NomaEvent`](crate::noma::NomaEvent)) and the three public schemes share
-//! [`GenericEvent`](crate::generic::GenericEvent). [`Verifier::receive`]
-//! verifies and parses in one call and hands back a [`Delivery`].
+//! Each provider declares its event enum from one table (see `table`);
+//! the providers whose bodies are not typed share
+//! [`GenericEvent`](generic::GenericEvent).
 
+pub(crate) mod generic;
 pub(crate) mod php;
+pub(crate) mod table;
 pub(crate) mod time;
-pub(crate) mod topic;
+
+use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::HeaderMap;
+use sha2::{Digest as _, Sha256};
 
 use crate::error::Error;
-use crate::scheme::Scheme;
-use crate::verifier::{Verified, Verifier};
+use crate::signature::Scheme;
+use crate::verification::Verification;
 
 /// An event type that can be parsed from a verified delivery of its scheme,
 /// and serialized again (the command prints events as JSON).
@@ -28,17 +33,23 @@ pub trait Event: Sized + Clone + Send + Sync + serde::Serialize + 'static {
     ///
     /// `invalid_payload` when the body is not JSON, or a known topic lacks a
     /// required field or has one of the wrong type.
-    fn parse(headers: &HeaderMap, body: &[u8], verified: &Verified<'_>) -> Result<Self, Error>;
+    fn parse(headers: &HeaderMap, body: &[u8], verified: &Verification) -> Result<Self, Error>;
 
     /// The topic that chose this event, as sent on the wire; `None` when the
     /// delivery names none.
     fn topic_name(&self) -> Option<&str>;
 
-    /// The key that identifies the event across retries, if the event has
-    /// one in its body (Nomos `id`, Stripe `id`).
-    fn idempotency_key(&self) -> Option<&str> {
+    /// The id the provider gives this event, as reported (GitHub's comes
+    /// from an unsigned header); `None` when it gives none. For display and
+    /// logs: the replay guard uses [`replay_id`](Self::replay_id).
+    fn id(&self) -> Option<&str> {
         None
     }
+
+    /// The key the replay guard de-duplicates this event by, taken only
+    /// from signed bytes (SPEC §7): the signed event id where the provider
+    /// has one, else a digest of the body.
+    fn replay_id(&self, body: &[u8]) -> Option<ReplayId>;
 }
 
 /// A verified, parsed delivery: the typed event, what verification proved,
@@ -48,58 +59,119 @@ pub trait Event: Sized + Clone + Send + Sync + serde::Serialize + 'static {
 pub struct Delivery<E> {
     /// The typed event.
     pub event: E,
-    /// Which secret matched; `None` only for an unsigned Noma verifier.
-    pub secret_index: Option<usize>,
-    /// The signed send time in Unix seconds, where the scheme signs one.
-    pub timestamp: Option<u64>,
-    /// The key that stays the same across retries of this event: the Nomos
-    /// or Stripe event id, `webhook-id`, or `X-GitHub-Delivery`. Noma has none.
-    pub idempotency_key: Option<String>,
+    /// What verification proved: the matched secret and the signed time.
+    pub verification: Verification,
     /// The verified body, byte for byte.
     pub body: Bytes,
 }
 
-impl<S: Scheme> Verifier<S> {
-    /// Verifies a delivery, then parses it into the typed event `E`: the one
-    /// call from request to event, outside any web framework.
-    ///
-    /// ```
-    /// use hookguard_core::nomos::NomosEvent;
-    /// use hookguard_core::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
-    ///
-    /// let body = r#"{"id":"evt_1","timestamp":"2026-01-15T10:30:00Z","topic":"subscription.ended","context":{"subscription":"sub_1"}}"#;
-    /// let headers = Signer::<Nomos>::new("s3cret")?.sign(1_768_473_000, "", body.as_bytes())?;
-    /// let verifier = NomosVerifier::new(["s3cret"])?.with_clock(FixedClock(1_768_473_000));
-    ///
-    /// let delivery = verifier.receive::<NomosEvent>(&headers, body)?;
-    /// assert_eq!(delivery.idempotency_key.as_deref(), Some("evt_1"));
-    /// match delivery.event {
-    ///     NomosEvent::SubscriptionEnded(event) => assert_eq!(event.context.subscription, "sub_1"),
-    ///     other => panic!("unexpected {other:?}"),
-    /// }
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// Every error of [`Verifier::verify`], then `invalid_payload` when the
-    /// authentic body is not a valid `E`.
-    pub fn receive<E: Event<Scheme = S>>(
-        &self,
-        headers: &HeaderMap,
-        body: impl Into<Bytes>,
-    ) -> Result<Delivery<E>, Error> {
-        let body = body.into();
-        let verified = self.verify(headers, &body)?;
-        let event = E::parse(headers, &body, &verified)?;
-        let idempotency_key = event.idempotency_key().or(verified.id).map(str::to_owned);
-        Ok(Delivery {
-            secret_index: verified.secret_index,
-            timestamp: verified.timestamp,
-            idempotency_key,
-            event,
-            body,
-        })
+impl<E: Event> Delivery<E> {
+    /// The id the provider gives the event, as reported; see [`Event::id`].
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        self.event.id()
+    }
+
+    /// The key the replay guard uses for this delivery; see [`Event::replay_id`].
+    #[must_use]
+    pub fn replay_id(&self) -> Option<ReplayId> {
+        self.event.replay_id(&self.body)
+    }
+}
+
+/// The bytes a delivery is de-duplicated by, and how long the guard keeps
+/// them once the handler succeeded.
+///
+/// ```
+/// use hookguard_core::{Hold, ReplayId};
+///
+/// let id = ReplayId::durable("evt_42");
+/// assert_eq!(id.key(), b"evt_42");
+/// assert_eq!(id.hold(), Hold::Retention);
+/// assert_eq!(ReplayId::body_digest(b"{}").key().len(), 32);
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ReplayId {
+    key: Vec<u8>,
+    hold: Hold,
+}
+
+/// How long a completed replay key is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Hold {
+    /// The guard's retention (7 days by default): for ids that stay the
+    /// same on every retry.
+    Retention,
+    /// Twice the verifier's tolerance: for a shield against replays of the
+    /// exact body, which a fresh retry of the same event never repeats.
+    ReplayWindow,
+    /// This long, whatever the guard's retention.
+    For(Duration),
+}
+
+impl ReplayId {
+    /// A key that stays the same on every retry, kept for the guard's
+    /// retention.
+    #[must_use]
+    pub fn durable(key: impl AsRef<[u8]>) -> Self {
+        Self {
+            key: key.as_ref().to_vec(),
+            hold: Hold::Retention,
+        }
+    }
+
+    /// The SHA-256 of `body`, kept for the guard's retention: for providers
+    /// that sign only the body and redeliver it unchanged.
+    #[must_use]
+    pub fn body_digest(body: &[u8]) -> Self {
+        Self::durable(Sha256::digest(body))
+    }
+
+    /// The same key, kept for twice the verifier's tolerance instead.
+    #[must_use]
+    pub fn for_replay_window(self) -> Self {
+        Self {
+            hold: Hold::ReplayWindow,
+            ..self
+        }
+    }
+
+    /// The same key, kept for `duration` instead.
+    #[must_use]
+    pub fn for_duration(self, duration: Duration) -> Self {
+        Self {
+            hold: Hold::For(duration),
+            ..self
+        }
+    }
+
+    /// The key's bytes (before the guard namespaces and digests them).
+    #[must_use]
+    pub fn key(&self) -> &[u8] {
+        &self.key
+    }
+
+    /// How long the key is kept once handled.
+    #[must_use]
+    pub fn hold(&self) -> Hold {
+        self.hold
+    }
+}
+
+impl fmt::Debug for ReplayId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Keys are ids or digests from signed bytes; show at most a prefix.
+        let shown = &self.key[..self.key.len().min(64)];
+        let mut debug = f.debug_struct("ReplayId");
+        match std::str::from_utf8(shown) {
+            Ok(text) => debug.field("key", &text),
+            Err(_) => debug.field("key", &hex::encode(shown)),
+        };
+        debug
+            .field("len", &self.key.len())
+            .field("hold", &self.hold)
+            .finish()
     }
 }
 

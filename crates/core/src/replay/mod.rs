@@ -22,7 +22,6 @@ use std::time::Duration;
 
 pub use self::memory::{DEFAULT_MAX_KEYS, MemoryStore};
 use crate::error::Error;
-use crate::event::Delivery;
 
 /// A boxed future, so stores can sit behind `dyn ReplayStore`.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
@@ -105,18 +104,6 @@ pub trait ReplayStore: Send + Sync + fmt::Debug + 'static {
     fn release_detached(&self, key: String, token: OwnerToken);
 }
 
-/// Which key a delivery is de-duplicated by; `None` runs the handler
-/// unguarded. The default is [`idempotency_key`].
-pub type KeyFn<E> = Arc<dyn Fn(&Delivery<E>) -> Option<String> + Send + Sync>;
-
-/// The scheme's own idempotency key: the Nomos or Stripe event id,
-/// `webhook-id`, `X-GitHub-Delivery`. Noma has none, so a Noma guard needs
-/// a key function of yours (or stays off).
-#[must_use]
-pub fn idempotency_key<E>(delivery: &Delivery<E>) -> Option<String> {
-    delivery.idempotency_key.clone()
-}
-
 /// How long a claim lasts by default: longer than any handler should run.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 
@@ -170,7 +157,8 @@ impl ReplayGuard {
         self.lease
     }
 
-    /// Claims `key` before the handler runs.
+    /// Claims `key` before the handler runs; once handled it is kept for
+    /// `retention`, or the guard's retention when `None`.
     ///
     /// # Errors
     ///
@@ -178,11 +166,15 @@ impl ReplayGuard {
     /// (retry after the lease)
     /// when it is claimed elsewhere, [`Error::StoreUnavailable`] when the
     /// store cannot answer.
-    pub async fn claim(&self, key: &str) -> Result<ClaimedKey, Error> {
+    pub async fn claim(
+        &self,
+        key: &str,
+        retention: Option<Duration>,
+    ) -> Result<ClaimedKey, Error> {
         match self.store.claim(key, self.lease).await? {
             Claim::Claimed(token) => Ok(ClaimedKey {
                 store: Arc::clone(&self.store),
-                retention: self.retention,
+                retention: retention.unwrap_or(self.retention),
                 key: key.to_owned(),
                 token: Some(token),
             }),

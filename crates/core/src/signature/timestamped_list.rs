@@ -7,24 +7,24 @@ use super::{decode_hex_tag, generated_value, matching_secret, sealed::Sealed};
 use crate::error::Error;
 use crate::header;
 use crate::secret::{Secret, TAG_LEN};
-use crate::verifier::Verified;
+use crate::verification::Verification;
 
 /// The signature version this scheme checks; other versions are ignored.
 const VERSION: &str = "v1";
 
 /// A scheme that signs with a timestamped list in one header.
-pub(super) trait TimestampedList {
+pub(crate) trait TimestampedList {
     /// The header that carries the list.
     fn header() -> &'static HeaderName;
 }
 
 impl<T: TimestampedList> Sealed for T {
-    fn authenticate<'h>(
+    fn authenticate(
         &self,
         secrets: &[Secret],
-        headers: &'h HeaderMap,
+        headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<Verified<'h>, Error> {
+    ) -> Result<Verification, Error> {
         let list = List::parse(
             T::header().as_str(),
             header::required(headers, T::header())?,
@@ -32,11 +32,7 @@ impl<T: TimestampedList> Sealed for T {
         let message: [&[u8]; 3] = [list.timestamp_text.as_bytes(), b".", body];
         let index = matching_secret(secrets, &message, || list.candidates())
             .ok_or(Error::SignatureMismatch)?;
-        Ok(Verified {
-            secret_index: Some(index),
-            timestamp: Some(list.timestamp),
-            id: None,
-        })
+        Ok(Verification::matched(index, Some(list.timestamp)))
     }
 
     fn signature_headers(

@@ -2,16 +2,27 @@
 //! header names): `webhook-signature: v1,<base64> …` over
 //! `<webhook-id>.<webhook-timestamp>.<body>`, keyed with the base64-decoded
 //! `whsec_` secret (github.com/standard-webhooks/standard-webhooks,
-//! spec/standard-webhooks.md).
+//! spec/standard-webhooks.md); a generic event whose topic is the body's
+//! `type` and whose id, signed, is `webhook-id`.
 
 use base64::Engine as _;
 use http::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
 
-use super::{Scheme, generated_value, matching_secret, sealed::Sealed};
 use crate::error::{Error, SecretError};
+use crate::event::ReplayId;
+use crate::event::generic::{GenericEvent, GenericSource, string_member};
 use crate::header;
 use crate::secret::{Secret, TAG_LEN};
-use crate::verifier::Verified;
+use crate::signature::{Scheme, generated_value, matching_secret, sealed::Sealed};
+use crate::verification::Verification;
+use crate::verifier::Verifier;
+
+/// A [`Verifier`] for Standard Webhooks and Svix deliveries.
+pub type StandardWebhooksVerifier = Verifier<StandardWebhooks>;
+
+/// A Standard Webhooks (Svix) event: topic from the body's `type`, id from `webhook-id`.
+pub type StandardWebhooksEvent = GenericEvent<StandardWebhooks>;
 
 static ID: [HeaderName; 2] = [
     HeaderName::from_static("webhook-id"),
@@ -34,7 +45,8 @@ const VERSION: &str = "v1";
 ///
 /// Each header is read under its `webhook-*` name, or under its `svix-*`
 /// name when the former is absent. The `whsec_` prefix of the secret is
-/// optional. The result's id is `webhook-id`.
+/// optional. `webhook-id` is part of the signed message, so it is the
+/// replay key.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StandardWebhooks;
 
@@ -47,12 +59,12 @@ impl Sealed for StandardWebhooks {
         Secret::from_standard_webhooks(text)
     }
 
-    fn authenticate<'h>(
+    fn authenticate(
         &self,
         secrets: &[Secret],
-        headers: &'h HeaderMap,
+        headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<Verified<'h>, Error> {
+    ) -> Result<Verification, Error> {
         let (id_name, id) = either(headers, &ID)?;
         let (timestamp_name, timestamp_text) = either(headers, &TIMESTAMP)?;
         let (signature_name, signatures) = either(headers, &SIGNATURE)?;
@@ -68,11 +80,7 @@ impl Sealed for StandardWebhooks {
             candidates(signatures).map(decode_base64_tag)
         })
         .ok_or(Error::SignatureMismatch)?;
-        Ok(Verified {
-            secret_index: Some(index),
-            timestamp: Some(timestamp),
-            id: Some(id),
-        })
+        Ok(Verification::matched(index, Some(timestamp)))
     }
 
     fn signature_headers(
@@ -99,6 +107,21 @@ impl Sealed for StandardWebhooks {
             (TIMESTAMP[0].clone(), generated_value(timestamp)),
             (SIGNATURE[0].clone(), generated_value(signature)),
         ]))
+    }
+}
+
+impl GenericSource for StandardWebhooks {
+    fn topic(_headers: &HeaderMap, payload: &Value) -> Result<Option<String>, Error> {
+        Ok(string_member(payload, "type"))
+    }
+
+    fn id(headers: &HeaderMap, _payload: &Value) -> Option<String> {
+        either(headers, &ID).ok().map(|(_, id)| id.to_owned())
+    }
+
+    fn replay_id(event: &GenericEvent<Self>, _body: &[u8]) -> Option<ReplayId> {
+        // `webhook-id` is part of the signed message.
+        event.id.as_deref().map(ReplayId::durable)
     }
 }
 

@@ -1,31 +1,22 @@
-//! The signature schemes: how each provider signs a delivery, how its
-//! headers are read, and how the helpers in each module sign one for tests.
+//! What every signature scheme shares: the sealed [`Scheme`] trait each
+//! provider implements, and the HMAC checks and decoders they are built
+//! from. The schemes themselves live with their providers.
 
-mod github;
-mod noma;
-mod nomos;
-mod standard_webhooks;
-mod stripe;
-mod timestamped_list;
+pub(crate) mod timestamped_list;
 
 use std::fmt;
 
 use http::{HeaderMap, HeaderValue};
 
-pub use self::github::GitHub;
-pub use self::noma::Noma;
-pub use self::nomos::Nomos;
-pub use self::standard_webhooks::StandardWebhooks;
-pub use self::stripe::Stripe;
 use crate::error::{Error, SecretError};
 use crate::secret::{Secret, TAG_LEN, tags_equal};
-use crate::verifier::Verified;
+use crate::verification::Verification;
 
 /// A provider's signature scheme; the type parameter of
 /// [`Verifier`](crate::Verifier).
 ///
-/// Sealed: the five schemes are [`Nomos`], [`Noma`], [`StandardWebhooks`],
-/// [`Stripe`] and [`GitHub`].
+/// Sealed: the schemes are the providers' own, listed in
+/// [`scheme`](crate::scheme).
 pub trait Scheme: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'static {
     /// The scheme's short name, as the `hookguard` command spells it
     /// (`nomos`, `noma`, `standard`, `stripe`, `github`).
@@ -33,7 +24,7 @@ pub trait Scheme: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'static {
 }
 
 pub(crate) mod sealed {
-    use super::{Error, HeaderMap, Secret, SecretError, Verified};
+    use super::{Error, HeaderMap, Secret, SecretError, Verification};
 
     /// What a scheme does; hidden so that the set of schemes stays closed
     /// and their internals can change without breaking anyone.
@@ -45,12 +36,12 @@ pub(crate) mod sealed {
 
         /// Parses the headers and checks the signature. The result carries
         /// the timestamp from the headers, when the scheme signs one.
-        fn authenticate<'h>(
+        fn authenticate(
             &self,
             secrets: &[Secret],
-            headers: &'h HeaderMap,
+            headers: &HeaderMap,
             body: &[u8],
-        ) -> Result<Verified<'h>, Error>;
+        ) -> Result<Verification, Error>;
 
         /// The signed time of a delivery whose headers carry none, read from
         /// the authenticated body (Noma).
@@ -72,7 +63,7 @@ pub(crate) mod sealed {
 /// The index of the first secret whose tag over `message` equals one of the
 /// candidates; `None` when none does. A candidate that failed to decode is
 /// `None` and matches nothing.
-fn matching_secret<I>(
+pub(crate) fn matching_secret<I>(
     secrets: &[Secret],
     message: &[&[u8]],
     candidates: impl Fn() -> I,
@@ -90,7 +81,7 @@ where
 
 /// The index of the secret whose tag over the bare body is `candidate`:
 /// the check of the schemes that sign only the body, once (Noma, GitHub).
-fn body_signed_with(
+pub(crate) fn body_signed_with(
     secrets: &[Secret],
     body: &[u8],
     candidate: [u8; TAG_LEN],
@@ -105,7 +96,7 @@ fn body_signed_with(
 /// digits at a time with no early exit is several times faster than a
 /// general decoder. The candidate is the sender's, not a secret, so its
 /// timing does not matter; speed does.
-fn decode_hex_tag(text: &str) -> Option<[u8; TAG_LEN]> {
+pub(crate) fn decode_hex_tag(text: &str) -> Option<[u8; TAG_LEN]> {
     let digits = text.as_bytes();
     if digits.len() != 2 * TAG_LEN {
         return None;
@@ -146,7 +137,7 @@ const fn hex_value(digit: u8) -> u8 {
 
 /// A header value the signing helpers generated from digits, hex, base64
 /// and punctuation, all of which are valid header text.
-fn generated_value(text: String) -> HeaderValue {
+pub(crate) fn generated_value(text: String) -> HeaderValue {
     HeaderValue::try_from(text).expect("generated signature headers are visible ASCII")
 }
 

@@ -1,15 +1,25 @@
 //! Noma CMS: `X-Webhook-Signature: <hex>` = HMAC(secret UTF-8, body), no
 //! timestamp header; freshness comes from the body's signed `timestamp`
-//! member (nomacms.com/documentation/api/webhooks).
+//! member (nomacms.com/documentation/api/webhooks). Events are chosen by
+//! the body's `event`.
+
+mod events;
+
+use std::sync::Arc;
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Scheme, body_signed_with, decode_hex_tag, generated_value, sealed::Sealed};
+pub use self::events::{AuthEvent, ContentEntry, ContentEvent, NomaEvent, NomaTopic};
 use crate::error::Error;
 use crate::header;
 use crate::json_field::{FieldProblem, top_level_string};
 use crate::secret::Secret;
-use crate::verifier::Verified;
+use crate::signature::{Scheme, body_signed_with, decode_hex_tag, generated_value, sealed::Sealed};
+use crate::verification::Verification;
+use crate::verifier::Verifier;
+
+/// A [`Verifier`] for Noma CMS deliveries.
+pub type NomaVerifier = Verifier<Noma>;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("x-webhook-signature");
 
@@ -17,11 +27,29 @@ static SIGNATURE: HeaderName = HeaderName::from_static("x-webhook-signature");
 ///
 /// The header holds 64 hex digits in either case, optionally after
 /// `sha256=`. Noma has no stable event id (`delivery_id` changes on every
-/// attempt), so the verification result carries none.
+/// attempt), so its replay key is a shield: the digest of the exact body,
+/// kept for twice the tolerance (SPEC §7).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Noma {
-    /// Set only by [`Verifier::insecure_accept_unsigned`](crate::Verifier::insecure_accept_unsigned).
-    pub(crate) accept_unsigned: bool,
+    /// Set only by [`Verifier::insecure_accept_unsigned`].
+    accept_unsigned: bool,
+}
+
+impl Verifier<Noma> {
+    /// **Insecure.** A Noma verifier for webhooks configured without a
+    /// secret: it accepts any delivery, signed or not, and checks only the
+    /// body's `timestamp` against the tolerance. Anyone who can reach the
+    /// endpoint can forge events. Use it only where Noma offers no secret,
+    /// and prefer setting one.
+    #[must_use]
+    pub fn insecure_accept_unsigned() -> Self {
+        Self::with_parts(
+            Noma {
+                accept_unsigned: true,
+            },
+            Arc::new([]),
+        )
+    }
 }
 
 impl Scheme for Noma {
@@ -29,18 +57,17 @@ impl Scheme for Noma {
 }
 
 impl Sealed for Noma {
-    fn authenticate<'h>(
+    fn authenticate(
         &self,
         secrets: &[Secret],
-        headers: &'h HeaderMap,
+        headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<Verified<'h>, Error> {
+    ) -> Result<Verification, Error> {
         if self.accept_unsigned {
             // No secret to check against: whatever signature came is ignored.
-            return Ok(Verified {
+            return Ok(Verification {
                 secret_index: None,
                 timestamp: None,
-                id: None,
             });
         }
         let value = header::required(headers, &SIGNATURE)?;
@@ -50,11 +77,7 @@ impl Sealed for Noma {
             "expected 64 hex digits, optionally after `sha256=`",
         ))?;
         let index = body_signed_with(secrets, body, candidate)?;
-        Ok(Verified {
-            secret_index: Some(index),
-            timestamp: None,
-            id: None,
-        })
+        Ok(Verification::matched(index, None))
     }
 
     fn body_timestamp(&self, body: &[u8]) -> Result<Option<u64>, Error> {

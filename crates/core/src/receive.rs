@@ -1,0 +1,382 @@
+//! The receive pipeline, free of any web framework: declared length →
+//! read under the limit → verify → parse → claim → run the handler →
+//! finish by status. The axum and actix adapters and the command's
+//! `listen` only translate a request into these steps and the outcome into
+//! a response; every rule that decides a delivery's fate is written here
+//! once.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bytes::{Bytes, BytesMut};
+use http::HeaderMap;
+use sha2::{Digest as _, Sha256};
+
+use crate::error::Error;
+use crate::event::{Delivery, Event, Hold, ReplayId};
+use crate::replay::{ClaimedKey, ReplayGuard};
+use crate::signature::Scheme;
+use crate::verifier::Verifier;
+
+/// Reads a body under a limit and checks it against its declared length.
+///
+/// Feed it the chunks as they arrive; it refuses `payload_too_large` as
+/// soon as the body is known to exceed the limit (from `Content-Length`
+/// before reading, else while reading), and `invalid_payload` when the
+/// stream fails or ends at another length than it declared.
+///
+/// ```
+/// use hookguard_core::BodyReader;
+///
+/// let mut reader = BodyReader::new(Some(b"5".as_slice()), 1024)?;
+/// reader.push(b"hel")?;
+/// reader.push(b"lo")?;
+/// assert_eq!(reader.finish()?, b"hello".as_slice());
+///
+/// // A client that half-closes early sent less than it declared.
+/// let mut short = BodyReader::new(Some(b"5".as_slice()), 1024)?;
+/// short.push(b"hel")?;
+/// assert_eq!(short.finish().unwrap_err().code(), "invalid_payload");
+/// # Ok::<(), hookguard_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct BodyReader {
+    body: BytesMut,
+    declared: Option<u64>,
+    limit: usize,
+}
+
+impl BodyReader {
+    /// A reader for a body whose `Content-Length` value is `declared`
+    /// (absent for a chunked body), refused past `limit` bytes.
+    ///
+    /// # Errors
+    ///
+    /// `payload_too_large` when the declared length is over the limit;
+    /// `malformed_header` when `Content-Length` is not a plain number.
+    pub fn new(declared: Option<&[u8]>, limit: usize) -> Result<Self, Error> {
+        let declared = match declared {
+            None => None,
+            Some(text) => Some(parse_length(text)?),
+        };
+        if declared.is_some_and(|length| length > limit as u64) {
+            return Err(Error::PayloadTooLarge { limit });
+        }
+        // Never trust a declared length for more than the limit's memory.
+        let capacity = declared.map_or(0, |length| usize::try_from(length).unwrap_or(limit));
+        Ok(Self {
+            body: BytesMut::with_capacity(capacity.min(limit)),
+            declared,
+            limit,
+        })
+    }
+
+    /// Appends one chunk.
+    ///
+    /// # Errors
+    ///
+    /// `payload_too_large` when the body grows past the limit, and
+    /// `invalid_payload` when it grows past its declared length.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        let length = self.body.len().saturating_add(chunk.len());
+        if length > self.limit {
+            return Err(Error::PayloadTooLarge { limit: self.limit });
+        }
+        if self.declared.is_some_and(|declared| length as u64 > declared) {
+            return Err(length_differs());
+        }
+        self.body.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    /// The whole body, once the stream has ended.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_payload` when the body is shorter than its declared length
+    /// (a client that half-closed early).
+    pub fn finish(self) -> Result<Bytes, Error> {
+        if self
+            .declared
+            .is_some_and(|declared| declared != self.body.len() as u64)
+        {
+            return Err(length_differs());
+        }
+        Ok(self.body.freeze())
+    }
+
+    /// The answer when the body stream itself failed (the client broke off,
+    /// the connection reset): nothing authentic arrived.
+    #[must_use]
+    pub fn unreadable() -> Error {
+        Error::InvalidPayload {
+            reason: "body could not be read",
+        }
+    }
+}
+
+fn length_differs() -> Error {
+    Error::InvalidPayload {
+        reason: "body length differs from Content-Length",
+    }
+}
+
+fn parse_length(text: &[u8]) -> Result<u64, Error> {
+    let digits = std::str::from_utf8(text)
+        .ok()
+        .filter(|text| !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()));
+    digits
+        .and_then(|digits| digits.parse::<u64>().ok())
+        .ok_or(Error::malformed("content-length", "not a plain decimal length"))
+}
+
+impl<S: Scheme> Verifier<S> {
+    /// Verifies a delivery, then parses it into the typed event `E`: the one
+    /// call from request to event, outside any web framework.
+    ///
+    /// ```
+    /// use hookguard_core::nomos::NomosEvent;
+    /// use hookguard_core::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
+    ///
+    /// let body = r#"{"id":"evt_1","timestamp":"2026-01-15T10:30:00Z","topic":"subscription.ended","context":{"subscription":"sub_1"}}"#;
+    /// let headers = Signer::<Nomos>::new("s3cret")?.sign(1_768_473_000, "", body.as_bytes())?;
+    /// let verifier = NomosVerifier::new(["s3cret"])?.with_clock(FixedClock(1_768_473_000));
+    ///
+    /// let delivery = verifier.receive::<NomosEvent>(&headers, body)?;
+    /// assert_eq!(delivery.id(), Some("evt_1"));
+    /// match delivery.event {
+    ///     NomosEvent::SubscriptionEnded(event) => assert_eq!(event.context.subscription, "sub_1"),
+    ///     other => panic!("unexpected {other:?}"),
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Every error of [`Verifier::verify`], then `invalid_payload` when the
+    /// authentic body is not a valid `E`.
+    pub fn receive<E: Event<Scheme = S>>(
+        &self,
+        headers: &HeaderMap,
+        body: impl Into<Bytes>,
+    ) -> Result<Delivery<E>, Error> {
+        let body = body.into();
+        let verification = self.verify(headers, &body)?;
+        let event = E::parse(headers, &body, &verification)?;
+        Ok(Delivery {
+            event,
+            verification,
+            body,
+        })
+    }
+}
+
+/// Which key a delivery is de-duplicated by; `None` runs the handler
+/// unguarded. The default is [`Delivery::replay_id`].
+pub type KeyFn<E> = Arc<dyn Fn(&Delivery<E>) -> Option<ReplayId> + Send + Sync>;
+
+/// The replay guard of one route: the guard and the key function, shared
+/// by the extractor that claims and the layer that finishes.
+pub struct Deduplication<E: Event> {
+    guard: ReplayGuard,
+    key: KeyFn<E>,
+}
+
+impl<E: Event> Deduplication<E> {
+    /// De-duplicates by each event's own replay key ([`Event::replay_id`]).
+    #[must_use]
+    pub fn new(guard: ReplayGuard) -> Self {
+        Self {
+            guard,
+            key: Arc::new(Delivery::replay_id),
+        }
+    }
+
+    /// De-duplicates by the key `key` picks (`None`: no guard for that
+    /// delivery). Take it only from signed bytes: a key an attacker can
+    /// change lets a captured delivery run again.
+    #[must_use]
+    pub fn with_key(
+        mut self,
+        key: impl Fn(&Delivery<E>) -> Option<ReplayId> + Send + Sync + 'static,
+    ) -> Self {
+        self.key = Arc::new(key);
+        self
+    }
+
+    /// The guard.
+    #[must_use]
+    pub fn guard(&self) -> &ReplayGuard {
+        &self.guard
+    }
+
+    /// Claims the delivery's key before its handler runs; `None` when the
+    /// delivery has no key (its handler runs unguarded).
+    ///
+    /// # Errors
+    ///
+    /// `duplicate`, `in_flight` or `store_unavailable`, from the guard.
+    pub async fn claim(
+        &self,
+        verifier: &Verifier<E::Scheme>,
+        delivery: &Delivery<E>,
+    ) -> Result<Option<ClaimedKey>, Error> {
+        let Some(id) = (self.key)(delivery) else {
+            return Ok(None);
+        };
+        let retention = match id.hold() {
+            Hold::Retention => None,
+            Hold::ReplayWindow => Some(verifier.tolerance().saturating_mul(2)),
+            Hold::For(duration) => Some(duration),
+        };
+        let key = storage_key(E::Scheme::NAME, "", id.key());
+        self.guard.claim(&key, retention).await.map(Some)
+    }
+}
+
+impl<E: Event> Clone for Deduplication<E> {
+    fn clone(&self) -> Self {
+        Self {
+            guard: self.guard.clone(),
+            key: Arc::clone(&self.key),
+        }
+    }
+}
+
+impl<E: Event> fmt::Debug for Deduplication<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Deduplication")
+            .field("guard", &self.guard)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The stored form of a replay key (SPEC §7): the lowercase hex of
+/// SHA-256(provider 0x00 route 0x00 key), a constant size whatever the key.
+fn storage_key(provider: &str, route: &str, key: &[u8]) -> String {
+    let digest = Sha256::new()
+        .chain_update(provider)
+        .chain_update([0])
+        .chain_update(route)
+        .chain_update([0])
+        .chain_update(key)
+        .finalize();
+    hex::encode(digest)
+}
+
+/// Where the extractor leaves its claim for the layer that runs the
+/// handler: one per request, put in the request's extensions by the layer.
+pub struct ClaimSlot<E: Event> {
+    deduplication: Deduplication<E>,
+    claimed: Arc<Mutex<Option<ClaimedKey>>>,
+}
+
+impl<E: Event> ClaimSlot<E> {
+    /// An empty slot for one request.
+    #[must_use]
+    pub fn new(deduplication: Deduplication<E>) -> Self {
+        Self {
+            deduplication,
+            claimed: Arc::default(),
+        }
+    }
+
+    /// Claims the delivery's key and leaves the claim in the slot.
+    ///
+    /// # Errors
+    ///
+    /// As [`Deduplication::claim`].
+    pub async fn claim(
+        &self,
+        verifier: &Verifier<E::Scheme>,
+        delivery: &Delivery<E>,
+    ) -> Result<(), Error> {
+        if let Some(claimed) = self.deduplication.claim(verifier, delivery).await? {
+            *self.lock() = Some(claimed);
+        }
+        Ok(())
+    }
+
+    fn take(&self) -> Option<ClaimedKey> {
+        self.lock().take()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<ClaimedKey>> {
+        // A panic while holding the lock leaves a valid Option behind.
+        self.claimed.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl<E: Event> Clone for ClaimSlot<E> {
+    fn clone(&self) -> Self {
+        Self {
+            deduplication: self.deduplication.clone(),
+            claimed: Arc::clone(&self.claimed),
+        }
+    }
+}
+
+impl<E: Event> fmt::Debug for ClaimSlot<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClaimSlot").finish_non_exhaustive()
+    }
+}
+
+/// Runs `handler` (the rest of the request, the extractor included) under
+/// the replay guard: whatever the extractor claims in `slot` is completed
+/// when `status_of` the output is a 2xx and released otherwise; a panic or
+/// a dropped future releases it too. The claim is logged, never lost.
+pub async fn run_guarded<E, F, T>(slot: &ClaimSlot<E>, handler: F, status_of: impl Fn(&T) -> u16) -> T
+where
+    E: Event,
+    F: Future<Output = T>,
+{
+    let output = handler.await;
+    if let Some(claimed) = slot.take() {
+        finish(claimed, status_of(&output)).await;
+    }
+    output
+}
+
+/// The replay outcome rule: a 2xx completes the claim, anything else
+/// releases it so the provider's retry runs the handler again. A store that
+/// cannot record the outcome is logged; the claim then ends with its lease.
+pub async fn finish(claimed: ClaimedKey, status: u16) {
+    let handled = (200..300).contains(&status);
+    let key = claimed.key().to_owned();
+    if let Err(error) = claimed.finish(handled).await {
+        tracing::warn!(
+            target: "hookguard::replay",
+            %key,
+            %error,
+            "could not record the handler's outcome; the claim ends with its lease"
+        );
+    }
+}
+
+/// Logs a refused delivery at DEBUG under `hookguard::rejection`: the
+/// provider, the code and the reason, never a secret, the body or an
+/// unsigned id.
+pub fn log_refusal(provider: &'static str, error: &Error) {
+    tracing::debug!(
+        target: "hookguard::rejection",
+        provider,
+        code = error.code(),
+        status = error.http_status(),
+        reason = %error,
+        "refused webhook delivery"
+    );
+}
+
+/// Logs an accepted delivery at DEBUG under `hookguard::delivery`: the
+/// provider, the matched secret and the signed time.
+pub fn log_accepted<E: Event>(delivery: &Delivery<E>) {
+    tracing::debug!(
+        target: "hookguard::delivery",
+        provider = E::Scheme::NAME,
+        secret_index = delivery.verification.secret_index,
+        signed_at = delivery.verification.timestamp,
+        "accepted webhook delivery"
+    );
+}
