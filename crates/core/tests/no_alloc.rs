@@ -45,21 +45,27 @@ fn allocations_during<S: Scheme + Default>() -> Vec<(String, usize)> {
     cases
         .into_iter()
         .map(|(case, headers, body)| {
-            let region = Region::new(GLOBAL);
-            let outcome = verifier
-                .verify(headers, body)
-                .map(|verified| verified.secret_index);
-            let stats = region.change();
-            // Keep the outcome alive past the measurement and check it ran.
-            assert!(
-                case != "valid" || outcome == Ok(Some(0)),
-                "{}: {outcome:?}",
-                S::NAME
-            );
-            (
-                format!("{} {case}", S::NAME),
-                stats.allocations + stats.reallocations,
-            )
+            // The counter is process-wide, and the test harness's own
+            // threads allocate now and then: an allocation of verify's shows
+            // in every run, a stray one does not, so keep the fewest.
+            let fewest = (0..3)
+                .map(|_| {
+                    let region = Region::new(GLOBAL);
+                    let outcome = verifier
+                        .verify(headers, body)
+                        .map(|verified| verified.secret_index);
+                    let stats = region.change();
+                    // Keep the outcome alive past the measurement and check it ran.
+                    assert!(
+                        case != "valid" || outcome == Ok(Some(0)),
+                        "{}: {outcome:?}",
+                        S::NAME
+                    );
+                    stats.allocations + stats.reallocations
+                })
+                .min()
+                .unwrap_or(0);
+            (format!("{} {case}", S::NAME), fewest)
         })
         .collect()
 }
