@@ -5,12 +5,12 @@
 //! ```
 //!
 //! The actix-web twin of `axum_receiver`: Nomos at `POST /webhooks/nomos`
-//! (behind the `Verify` middleware) and Noma at `POST /webhooks/noma` (the
+//! (behind the `Receive` middleware) and Noma at `POST /webhooks/noma` (the
 //! extractor alone, with its verifier in `app_data`), on `HOOKGUARD_ADDR`
 //! (default 127.0.0.1:3000). Same answers, same logs.
 
 use actix_web::{App, HttpResponse, HttpServer, web};
-use hookguard::actix::{Verify, Webhook};
+use hookguard::actix::{Receive, Webhook};
 use hookguard::noma::NomaEvent;
 use hookguard::nomos::NomosEvent;
 use hookguard::{NomaVerifier, NomosVerifier};
@@ -69,7 +69,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .app_data(noma_verifier.clone())
             // On the route inside a resource: other methods still get 405.
             .service(
-                web::resource("/webhooks/nomos").route(web::post().to(nomos).wrap(Verify::<
+                web::resource("/webhooks/nomos").route(web::post().to(nomos).wrap(Receive::<
                     NomosEvent,
                 >::new(
                     nomos_verifier.clone(),

@@ -140,7 +140,7 @@ mod axum_adapter {
 mod actix_adapter {
     use actix_web::middleware::Condition;
     use actix_web::{App, HttpResponse, test, web};
-    use hookguard::actix::{Verify, Webhook};
+    use hookguard::actix::{Receive, Webhook};
 
     use super::*;
 
@@ -163,19 +163,21 @@ mod actix_adapter {
                 .app_data(web::Data::new(noma_verifier()));
         }
         // The middleware wraps the route inside a resource, so other methods get 405.
-        let app =
-            test::init_service(
-                app.service(web::resource("/nomos").route(web::post().to(nomos).wrap(
-                    Condition::new(with_middleware, Verify::<NomosEvent>::new(nomos_verifier())),
-                )))
-                .service(web::resource("/noma").route(
-                    web::post().to(noma).wrap(Condition::new(
-                        with_middleware,
-                        Verify::<NomaEvent>::new(noma_verifier()),
-                    )),
-                )),
+        let app = test::init_service(
+            app.service(
+                web::resource("/nomos").route(web::post().to(nomos).wrap(Condition::new(
+                    with_middleware,
+                    Receive::<NomosEvent>::new(nomos_verifier()),
+                ))),
             )
-            .await;
+            .service(
+                web::resource("/noma").route(web::post().to(noma).wrap(Condition::new(
+                    with_middleware,
+                    Receive::<NomaEvent>::new(noma_verifier()),
+                ))),
+            ),
+        )
+        .await;
         for case in cases() {
             let mut request = test::TestRequest::post()
                 .uri(case.path)
@@ -221,7 +223,7 @@ mod actix_adapter {
         async fn json(body: web::Json<serde_json::Value>) -> String {
             body["id"].to_string()
         }
-        let verify = Verify::<NomosEvent>::new(nomos_verifier());
+        let verify = Receive::<NomosEvent>::new(nomos_verifier());
         let app = test::init_service(
             App::new()
                 .route("/bytes", web::post().to(bytes).wrap(verify.clone()))

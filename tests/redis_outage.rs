@@ -19,7 +19,7 @@ use axum::body::Body;
 use axum::extract::{FromRef, State};
 use axum::http::{Request, StatusCode};
 use axum::routing::post;
-use hookguard::axum::{ReplayGuardLayer, Webhook};
+use hookguard::axum::{Dedupe, Webhook};
 use hookguard::nomos::NomosEvent;
 use hookguard::redis::RedisStore;
 use hookguard::replay::ReplayGuard;
@@ -135,7 +135,7 @@ async fn redis_down_means_503_and_no_unguarded_handler() {
         .unwrap()
         .with_clock(FixedClock(NOW));
     let calls = Arc::new(AtomicUsize::new(0));
-    let layer = ReplayGuardLayer::<NomosEvent>::new(verifier.clone(), ReplayGuard::new(store));
+    let layer = Dedupe::<NomosEvent>::new(ReplayGuard::new(store));
     let router = Router::new()
         .route("/nomos", post(handler).route_layer(layer))
         .with_state(App {

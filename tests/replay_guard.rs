@@ -161,7 +161,7 @@ mod axum_adapter {
     use axum::extract::State;
     use axum::http::{Request, StatusCode};
     use axum::routing::post;
-    use hookguard::axum::{ReplayGuardLayer, Webhook};
+    use hookguard::axum::{Dedupe, Webhook};
     use http_body_util::BodyExt as _;
     use tower::ServiceExt as _;
 
@@ -221,7 +221,8 @@ mod axum_adapter {
             verifier: verifier(),
             calls: calls.clone(),
         };
-        let layer = ReplayGuardLayer::<NomosEvent>::new(verifier(), ReplayGuard::in_memory());
+        // The verifier is given once, to the state; the layer only guards.
+        let layer = Dedupe::<NomosEvent>::new(ReplayGuard::in_memory());
         let router = Router::new()
             .route("/nomos", post(handler).route_layer(layer))
             .with_state(app);
@@ -232,7 +233,7 @@ mod axum_adapter {
 mod actix_adapter {
     use actix_web::dev::{Service, ServiceResponse};
     use actix_web::{App, HttpResponse, test, web};
-    use hookguard::actix::{Verify, Webhook};
+    use hookguard::actix::{Dedupe, Receive, Webhook};
 
     use super::*;
 
@@ -275,14 +276,32 @@ mod actix_adapter {
     #[actix_web::test]
     async fn guard_through_actix() {
         let calls = Calls::default();
-        let verify =
-            Verify::<NomosEvent>::new(verifier()).with_replay_guard(ReplayGuard::in_memory());
+        let dedupe = Dedupe::<NomosEvent>::new(ReplayGuard::in_memory());
         let app = test::init_service(
-            App::new()
-                .app_data(web::Data::new(calls.clone()))
-                .service(web::resource("/nomos").route(web::post().to(handler).wrap(verify))),
+            App::new().app_data(web::Data::new(calls.clone())).service(
+                web::resource("/nomos").route(
+                    web::post()
+                        .to(handler)
+                        .wrap(Receive::<NomosEvent>::new(verifier()))
+                        .wrap(dedupe),
+                ),
+            ),
         )
         .await;
         guard_rules(&Actix(app), &calls, "actix").await;
+    }
+
+    #[actix_web::test]
+    async fn guard_through_actix_extractor_alone() {
+        let calls = Calls::default();
+        let dedupe = Dedupe::<NomosEvent>::new(ReplayGuard::in_memory());
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(calls.clone()))
+                .app_data(web::Data::new(verifier()))
+                .service(web::resource("/nomos").route(web::post().to(handler).wrap(dedupe))),
+        )
+        .await;
+        guard_rules(&Actix(app), &calls, "actix extractor").await;
     }
 }

@@ -7,13 +7,14 @@ use actix_web::http::header::{ContentType, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
 use hookguard_core::Error;
 
-/// Why a webhook request was refused, answered as SPEC's status and
-/// `{"error":"<code>"}` with `Content-Type: application/json`.
+/// Why a webhook request was refused, answered with the code's HTTP status
+/// and `{"error":"<code>"}` with `Content-Type: application/json` (and
+/// `Retry-After` for `in_flight` and `busy`).
 ///
 /// It stays a [`ResponseError`] inside `actix_web::Error`, so its status
-/// survives `?`. Refusals are logged at TRACE level with their code
-/// (`misconfigured`, an operator's problem, at ERROR); never the secret,
-/// the signature or the body.
+/// survives `?`. Refusals are logged at DEBUG under `hookguard::rejection`
+/// where they are decided (`misconfigured`, an operator's problem, at
+/// ERROR); never the secret, the signature or the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookError {
     error: Error,
@@ -47,15 +48,13 @@ impl ResponseError for WebhookError {
     fn error_response(&self) -> HttpResponse {
         if self.error == Error::Misconfigured {
             tracing::error!(target: "hookguard::rejection", code = self.code(), "no webhook verifier in app_data and no middleware on the route");
-        } else {
-            tracing::trace!(target: "hookguard::rejection", code = self.code(), reason = %self.error, "rejected webhook request");
         }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type(ContentType::json());
         if let Some(seconds) = self.error.retry_after_secs() {
             response.insert_header((RETRY_AFTER, seconds));
         }
-        response.body(format!(r#"{{"error":"{}"}}"#, self.code()))
+        response.body(self.error.response_body())
     }
 }
 

@@ -5,24 +5,28 @@ use std::future::ready;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
+use hookguard_core::receive::ClaimSlot;
 use hookguard_core::{Delivery, Error, Event, Verifier};
 
 use crate::error::WebhookError;
-use crate::receive::receive;
+use crate::middleware::Received;
+use crate::receive::{claim, receive};
 
 /// A verified, typed webhook event.
 ///
-/// Behind [`Verify`](crate::Verify) it takes the event the middleware
+/// Behind [`Receive`](crate::Receive) it takes the event the middleware
 /// parsed. Without the middleware it reads and verifies the payload itself,
 /// with the `Verifier` for `E`'s scheme from `app_data` (as
 /// `web::Data<Verifier<_>>` or a bare `Verifier<_>`); with neither, it
-/// answers 500 `misconfigured` and the handler does not run.
+/// answers 500 `misconfigured` and the handler does not run. Behind a
+/// [`Dedupe`](crate::Dedupe) middleware it also claims the event's replay
+/// key before the handler runs.
 ///
 /// ```no_run
 /// use actix_web::{App, HttpResponse, web};
-/// use hookguard_actix::Webhook;
-/// use hookguard_core::NomaVerifier;
-/// use hookguard_core::noma::NomaEvent;
+/// use hookguard::actix::Webhook;
+/// use hookguard::NomaVerifier;
+/// use hookguard::noma::NomaEvent;
 ///
 /// async fn noma(Webhook(event): Webhook<NomaEvent>) -> HttpResponse {
 ///     println!("{}", event.topic());
@@ -37,8 +41,9 @@ use crate::receive::receive;
 #[derive(Debug, Clone)]
 pub struct Webhook<E>(pub E);
 
-/// Like [`Webhook`], with everything verification proved: the matched
-/// secret, the signed time, the idempotency key and the raw body bytes.
+/// Like [`Webhook`], with everything verification proved (the matched
+/// secret and the signed time), the event's id and replay key, and the raw
+/// body bytes.
 #[derive(Debug, Clone)]
 pub struct WebhookDelivery<E>(pub Delivery<E>);
 
@@ -47,8 +52,15 @@ impl<E: Event> FromRequest for WebhookDelivery<E> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        if let Some(delivery) = request.extensions_mut().remove::<Delivery<E>>() {
-            return Box::pin(ready(Ok(Self(delivery))));
+        let slot = request.extensions().get::<ClaimSlot<E>>().cloned();
+        if let Some(slot) = &slot {
+            slot.mark_seen();
+        }
+        if let Some(received) = request.extensions_mut().remove::<Received<E>>() {
+            return Box::pin(async move {
+                claim(&received.verifier, slot.as_ref(), &received.delivery).await?;
+                Ok(Self(received.delivery))
+            });
         }
         let verifier = request
             .app_data::<web::Data<Verifier<E::Scheme>>>()
@@ -60,9 +72,9 @@ impl<E: Event> FromRequest for WebhookDelivery<E> {
         let headers = request.headers().clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            receive::<E>(&verifier, &headers, &mut payload)
-                .await
-                .map(Self)
+            let delivery = receive::<E>(&verifier, &headers, &mut payload).await?;
+            claim(&verifier, slot.as_ref(), &delivery).await?;
+            Ok(Self(delivery))
         })
     }
 }

@@ -1,53 +1,60 @@
 //! Reading the payload once under the limit, then verifying and parsing:
-//! what the middleware and the extractor share.
+//! the core's pipeline fed from actix-web's payload stream.
 
 use actix_web::dev::Payload;
 use actix_web::http::header::{CONTENT_LENGTH, HeaderMap};
-use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt as _;
-use hookguard_core::{Delivery, Error, Event, Verifier, http};
+use hookguard_core::receive::{ClaimSlot, log_accepted, log_refusal};
+use hookguard_core::{BodyReader, Delivery, Error, Event, Scheme, Verifier, http};
 
-use crate::error::WebhookError;
-
-/// Reads, verifies and parses one delivery.
+/// Reads, verifies and parses one delivery; logs a refusal.
 pub(crate) async fn receive<E: Event>(
     verifier: &Verifier<E::Scheme>,
     headers: &HeaderMap,
     payload: &mut Payload,
-) -> Result<Delivery<E>, WebhookError> {
-    let body = read_limited(headers, payload, verifier.body_limit()).await?;
-    Ok(verifier.receive::<E>(&to_http_headers(headers), body)?)
+) -> Result<Delivery<E>, Error> {
+    let outcome = async {
+        let body = read_limited(headers, payload, verifier.body_limit()).await?;
+        verifier.receive::<E>(&to_http_headers(headers), body)
+    }
+    .await;
+    if let Err(error) = &outcome {
+        log_refusal(E::Scheme::NAME, error);
+    }
+    outcome
 }
 
-/// The whole payload, refused with `payload_too_large` as soon as it is
-/// known to exceed `limit`: from `Content-Length` before reading, else
-/// while streaming.
+/// Claims the delivery's key when a `Dedupe` middleware left a slot, then
+/// logs the delivery as accepted; logs a refusal.
+pub(crate) async fn claim<E: Event>(
+    verifier: &Verifier<E::Scheme>,
+    slot: Option<&ClaimSlot<E>>,
+    delivery: &Delivery<E>,
+) -> Result<(), Error> {
+    if let Some(slot) = slot {
+        if let Err(error) = slot.claim(verifier, delivery).await {
+            log_refusal(E::Scheme::NAME, &error);
+            return Err(error);
+        }
+    }
+    log_accepted(delivery);
+    Ok(())
+}
+
+/// The whole payload through the core's `BodyReader`: the limit, the
+/// declared length and a broken stream are its rules.
 async fn read_limited(
     headers: &HeaderMap,
     payload: &mut Payload,
     limit: usize,
-) -> Result<Bytes, Error> {
-    let too_large = Error::PayloadTooLarge { limit };
-    let declared = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|text| text.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit as u64) {
-        return Err(too_large);
-    }
-    let capacity = declared.map_or(0, |length| usize::try_from(length).unwrap_or(limit));
-    let mut body = BytesMut::with_capacity(capacity);
+) -> Result<bytes::Bytes, Error> {
+    let declared = headers.get(CONTENT_LENGTH).map(|value| value.as_bytes());
+    let mut reader = BodyReader::new(declared, limit)?;
     while let Some(chunk) = payload.next().await {
-        // The client broke off or the stream failed: nothing authentic arrived.
-        let chunk = chunk.map_err(|_| Error::InvalidPayload {
-            reason: "body could not be read",
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large);
-        }
-        body.extend_from_slice(&chunk);
+        let chunk = chunk.map_err(|_| BodyReader::unreadable())?;
+        reader.push(&chunk)?;
     }
-    Ok(body.freeze())
+    reader.finish()
 }
 
 /// actix-web 4 has its own header types; the core takes `http` 1.x ones.

@@ -1,7 +1,8 @@
 //! The extractors: a verified, typed event from the request.
 
 use axum_core::extract::{FromRef, FromRequest, Request};
-use hookguard_core::{Delivery, Event, Verifier};
+use hookguard_core::receive::{ClaimSlot, log_accepted, log_refusal};
+use hookguard_core::{Delivery, Error, Event, Scheme, Verifier};
 
 use crate::body::read_limited;
 use crate::rejection::WebhookRejection;
@@ -10,9 +11,9 @@ use crate::rejection::WebhookRejection;
 ///
 /// ```no_run
 /// use axum::{Router, routing::post, http::StatusCode};
-/// use hookguard_core::NomosVerifier;
-/// use hookguard_axum::Webhook;
-/// use hookguard_core::nomos::NomosEvent;
+/// use hookguard::NomosVerifier;
+/// use hookguard::axum::Webhook;
+/// use hookguard::nomos::NomosEvent;
 ///
 /// async fn nomos(Webhook(event): Webhook<NomosEvent>) -> StatusCode {
 ///     match event {
@@ -35,14 +36,15 @@ use crate::rejection::WebhookRejection;
 /// before reading.
 ///
 /// Refusals answer with [`WebhookRejection`]: the handler runs only for
-/// authentic, fresh, well-formed deliveries. Behind a
-/// [`ReplayGuardLayer`](crate::ReplayGuardLayer) it takes the delivery the
-/// layer verified (the state still names the verifier, for the types).
+/// authentic, fresh, well-formed deliveries. Behind a [`Dedupe`](crate::Dedupe)
+/// layer it also claims the event's replay key before the handler runs, and
+/// answers `duplicate` or `in_flight` instead of running it.
 #[derive(Debug, Clone)]
 pub struct Webhook<E>(pub E);
 
-/// Like [`Webhook`], with everything verification proved: the matched
-/// secret, the signed time, the idempotency key and the raw body bytes.
+/// Like [`Webhook`], with everything verification proved (the matched
+/// secret and the signed time), the event's id and replay key, and the raw
+/// body bytes.
 #[derive(Debug, Clone)]
 pub struct WebhookDelivery<E>(pub Delivery<E>);
 
@@ -54,16 +56,36 @@ where
 {
     type Rejection = WebhookRejection;
 
-    async fn from_request(mut request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        // Behind `ReplayGuardLayer` the delivery was verified already.
-        if let Some(delivery) = request.extensions_mut().remove::<Delivery<E>>() {
-            return Ok(Self(delivery));
-        }
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Verifier::<E::Scheme>::from_ref(state);
-        let (parts, body) = read_limited(request, verifier.body_limit()).await?;
-        let delivery = verifier.receive::<E>(&parts.headers, body)?;
-        Ok(Self(delivery))
+        let slot = request.extensions().get::<ClaimSlot<E>>().cloned();
+        receive(&verifier, slot, request)
+            .await
+            .map(Self)
+            .map_err(|error| {
+                log_refusal(E::Scheme::NAME, &error);
+                WebhookRejection::from(error)
+            })
     }
+}
+
+/// The pipeline up to the handler: read, verify, parse, and claim when a
+/// [`Dedupe`](crate::Dedupe) layer left a slot.
+async fn receive<E: Event>(
+    verifier: &Verifier<E::Scheme>,
+    slot: Option<ClaimSlot<E>>,
+    request: Request,
+) -> Result<Delivery<E>, Error> {
+    if let Some(slot) = &slot {
+        slot.mark_seen();
+    }
+    let (parts, body) = read_limited(request, verifier.body_limit()).await?;
+    let delivery = verifier.receive::<E>(&parts.headers, body)?;
+    if let Some(slot) = &slot {
+        slot.claim(verifier, &delivery).await?;
+    }
+    log_accepted(&delivery);
+    Ok(delivery)
 }
 
 impl<E, S> FromRequest<S> for Webhook<E>

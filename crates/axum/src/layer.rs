@@ -8,7 +8,8 @@ use std::task::{Context, Poll};
 use axum_core::body::Body;
 use axum_core::extract::Request;
 use axum_core::response::{IntoResponse as _, Response};
-use hookguard_core::{Scheme, Verification, Verifier};
+use hookguard_core::receive::log_refusal;
+use hookguard_core::{Error, Scheme, Verification, Verifier};
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -28,8 +29,8 @@ use crate::rejection::WebhookRejection;
 ///
 /// ```no_run
 /// use axum::{Extension, Router, body::Bytes, routing::post};
-/// use hookguard_core::{StripeVerifier, Verification};
-/// use hookguard_axum::VerifyLayer;
+/// use hookguard::{StripeVerifier, Verification};
+/// use hookguard::axum::Verify;
 ///
 /// async fn stripe(Extension(verified): Extension<Verification>, body: Bytes) {
 ///     println!("{} bytes, secret #{:?}", body.len(), verified.secret_index);
@@ -38,14 +39,18 @@ use crate::rejection::WebhookRejection;
 /// let verifier = StripeVerifier::new([std::env::var("STRIPE_WEBHOOK_SECRET").unwrap()]).unwrap();
 /// let app: Router = Router::new()
 ///     .route("/webhooks/stripe", post(stripe))
-///     .route_layer(VerifyLayer::new(verifier));
+///     .route_layer(Verify::new(verifier));
 /// ```
 #[derive(Debug, Clone)]
-pub struct VerifyLayer<S: Scheme> {
+pub struct Verify<S: Scheme> {
     verifier: Verifier<S>,
 }
 
-impl<S: Scheme> VerifyLayer<S> {
+/// The name [`Verify`] had in 0.1.
+#[deprecated(since = "0.2.0", note = "renamed `Verify`, as in hookguard-actix")]
+pub type VerifyLayer<S> = Verify<S>;
+
+impl<S: Scheme> Verify<S> {
     /// A layer that checks requests with `verifier`.
     #[must_use]
     pub fn new(verifier: Verifier<S>) -> Self {
@@ -53,7 +58,7 @@ impl<S: Scheme> VerifyLayer<S> {
     }
 }
 
-impl<S: Scheme, Inner> Layer<Inner> for VerifyLayer<S> {
+impl<S: Scheme, Inner> Layer<Inner> for Verify<S> {
     type Service = VerifyService<S, Inner>;
 
     fn layer(&self, inner: Inner) -> Self::Service {
@@ -64,7 +69,7 @@ impl<S: Scheme, Inner> Layer<Inner> for VerifyLayer<S> {
     }
 }
 
-/// The service [`VerifyLayer`] wraps around a handler.
+/// The service [`Verify`] wraps around a handler.
 #[derive(Debug, Clone)]
 pub struct VerifyService<S: Scheme, Inner> {
     verifier: Verifier<S>,
@@ -93,18 +98,18 @@ where
         Box::pin(async move {
             match verify(&verifier, request).await {
                 Ok(request) => inner.call(request).await,
-                Err(rejection) => Ok(rejection.into_response()),
+                Err(error) => {
+                    log_refusal(S::NAME, &error);
+                    Ok(WebhookRejection::from(error).into_response())
+                }
             }
         })
     }
 }
 
-async fn verify<S: Scheme>(
-    verifier: &Verifier<S>,
-    request: Request,
-) -> Result<Request, WebhookRejection> {
+async fn verify<S: Scheme>(verifier: &Verifier<S>, request: Request) -> Result<Request, Error> {
     let (mut parts, body) = read_limited(request, verifier.body_limit()).await?;
-    let verification = Verification::from(verifier.verify(&parts.headers, &body)?);
+    let verification: Verification = verifier.verify(&parts.headers, &body)?;
     parts.extensions.insert(verification);
     Ok(Request::from_parts(parts, Body::from(body)))
 }

@@ -1,28 +1,42 @@
 //! axum 0.8 integration for [hookguard]: verified, typed webhooks in one
-//! extractor, or verification as a tower layer.
+//! extractor, verification as a tower layer, and the replay guard.
 //!
-//! | item | use it for |
-//! |---|---|
-//! | [`Webhook<E>`] | the typed event, in a handler's last argument |
-//! | [`WebhookDelivery<E>`] | the event plus matched secret, signed time, idempotency key and raw bytes |
-//! | [`VerifyLayer`] | verification in front of a handler that reads the body itself |
-//! | [`ReplayGuardLayer`] | verification plus the replay guard: each event's handler runs once |
-//! | [`WebhookRejection`] | the answer to a refused request: SPEC status, `{"error":"<code>"}` |
+//! The same names mean the same roles in `hookguard-axum` and
+//! `hookguard-actix`:
 //!
-//! Verifiers live in the router's state and are found through `FromRef`.
+//! | role | axum | actix-web |
+//! |---|---|---|
+//! | verify, parse, hand the typed event to the handler | [`Webhook<E>`] extractor (verifier from state via `FromRef`) | `Webhook<E>` extractor (verifier from `app_data`, or from `Receive`) |
+//! | the same, with matched secret, signed time and raw bytes | [`WebhookDelivery<E>`] | `WebhookDelivery<E>` |
+//! | verify only, hand the raw body on | [`Verify<S>`] layer | (none yet: use `Receive`) |
+//! | verify and parse in front of the handler, bytes put back | (the extractor does it) | `Receive<E>` middleware |
+//! | run each event's handler once | [`Dedupe<E>`] layer | `Dedupe<E>` middleware |
+//! | the answer to a refused request | [`WebhookRejection`] | `WebhookError` |
+//!
+//! Each verifier is given once: to the state (axum) or `app_data` (actix).
+//! The replay guard needs no verifier: the extractor claims the key, the
+//! `Dedupe` layer finishes the claim by the handler's status. Every rule
+//! (body limits, declared length, verification, the claim and its outcome)
+//! is the core's receive pipeline, [`hookguard::receive`]; this crate only
+//! translates requests and answers.
+//!
 //! Bodies are read once, under the verifier's limit (1 MiB by default)
 //! and the route's `DefaultBodyLimit`, whichever is smaller, and refused
-//! with 413 `payload_too_large` before any hashing.
+//! with 413 `payload_too_large` before any hashing; a body whose length
+//! differs from its `Content-Length` is 400 `invalid_payload`.
 //!
 //! [hookguard]: https://docs.rs/hookguard
+//! [`hookguard::receive`]: https://docs.rs/hookguard/latest/hookguard/receive/
 
 mod body;
+mod dedupe;
 mod extract;
 mod layer;
 mod rejection;
-mod replay;
 
+pub use self::dedupe::{Dedupe, DedupeService};
 pub use self::extract::{Webhook, WebhookDelivery};
-pub use self::layer::{VerifyLayer, VerifyService};
+#[allow(deprecated)]
+pub use self::layer::VerifyLayer;
+pub use self::layer::{Verify, VerifyService};
 pub use self::rejection::WebhookRejection;
-pub use self::replay::{ReplayGuardLayer, ReplayGuardService};

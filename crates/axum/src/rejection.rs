@@ -6,12 +6,13 @@ use axum_core::response::{IntoResponse, Response};
 use hookguard_core::Error;
 use http::{HeaderValue, StatusCode, header};
 
-/// Why a webhook request was refused, answered as SPEC's status and
-/// `{"error":"<code>"}` with `Content-Type: application/json`.
+/// Why a webhook request was refused, answered with the code's HTTP status
+/// and `{"error":"<code>"}` with `Content-Type: application/json` (and
+/// `Retry-After` for `in_flight` and `busy`).
 ///
-/// The response never carries the secret, the signature or the body; the
-/// refusal is logged at TRACE level with its code, as axum logs its own
-/// rejections.
+/// The response never carries the secret, the signature or the body. The
+/// refusal is logged at DEBUG under `hookguard::rejection` where it is
+/// decided, with the provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookRejection {
     error: Error,
@@ -39,7 +40,7 @@ impl WebhookRejection {
     /// The response body, `{"error":"<code>"}`.
     #[must_use]
     pub fn body_text(&self) -> String {
-        format!(r#"{{"error":"{}"}}"#, self.code())
+        self.error.response_body()
     }
 }
 
@@ -51,13 +52,6 @@ impl From<Error> for WebhookRejection {
 
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
-        tracing::trace!(
-            target: "hookguard::rejection",
-            code = self.code(),
-            status = self.status().as_u16(),
-            reason = %self.error,
-            "rejected webhook request"
-        );
         let mut response = (self.status(), self.body_text()).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,

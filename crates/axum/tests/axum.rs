@@ -15,7 +15,7 @@ use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::routing::post;
 use axum::{Extension, Router};
-use hookguard_axum::{VerifyLayer, Webhook, WebhookDelivery};
+use hookguard_axum::{Verify, Webhook, WebhookDelivery};
 use hookguard_core::noma::NomaEvent;
 use hookguard_core::nomos::NomosEvent;
 use hookguard_core::scheme::{Noma, Nomos};
@@ -102,7 +102,7 @@ fn app() -> (Router, Arc<Mutex<Vec<String>>>) {
         .route("/small", post(nomos).layer(DefaultBodyLimit::max(64)))
         .route(
             "/layered",
-            post(layered).route_layer(VerifyLayer::new(nomos_verifier)),
+            post(layered).route_layer(Verify::new(nomos_verifier)),
         )
         .with_state(state);
     (router, seen)

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{MethodRouter, post};
-use hookguard_axum::{ReplayGuardLayer, WebhookDelivery};
+use hookguard_axum::{Dedupe, WebhookDelivery};
 use hookguard_core::replay::ReplayGuard;
 use hookguard_core::{Event, Scheme, Verifier};
 use hookguard_redis::RedisStore;
@@ -46,7 +46,7 @@ where
     E::Scheme: Default,
 {
     let verifier = verifier::<E>(secrets, None, None)?;
-    let route = guarded::<E>(post(print_event::<E>), &verifier, dedupe).await?;
+    let route = guarded::<E>(post(print_event::<E>), dedupe).await?;
     let app = Router::new().route("/", route).with_state(verifier);
     let listener = tokio::net::TcpListener::bind(address)
         .await
@@ -67,7 +67,6 @@ where
 /// The route with the replay guard `--dedupe` asks for.
 async fn guarded<E: Event>(
     route: MethodRouter<Verifier<E::Scheme>>,
-    verifier: &Verifier<E::Scheme>,
     dedupe: Option<&str>,
 ) -> Result<MethodRouter<Verifier<E::Scheme>>, Failure> {
     let guard = match dedupe {
@@ -85,10 +84,7 @@ async fn guarded<E: Event>(
             )));
         }
     };
-    if E::Scheme::NAME == "noma" {
-        eprintln!("note: Noma deliveries carry no stable id, so --dedupe lets them all through");
-    }
-    Ok(route.route_layer(ReplayGuardLayer::<E>::new(verifier.clone(), guard)))
+    Ok(route.route_layer(Dedupe::<E>::new(guard)))
 }
 
 async fn print_event<E: Event>(WebhookDelivery(delivery): WebhookDelivery<E>) -> StatusCode {

@@ -21,9 +21,9 @@ pub(crate) fn accepted<E: Event + Serialize>(delivery: &Delivery<E>) -> String {
     let line = Accepted {
         ok: true,
         provider: E::Scheme::NAME,
-        secret_index: delivery.secret_index,
+        secret_index: delivery.verification.secret_index,
         topic: delivery.event.topic_name(),
-        id: delivery.idempotency_key.as_deref(),
+        id: delivery.id(),
         event: &delivery.event,
     };
     serde_json::to_string(&line).unwrap_or_else(|_| r#"{"ok":true}"#.to_owned())

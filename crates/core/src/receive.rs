@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::{Bytes, BytesMut};
@@ -83,7 +84,10 @@ impl BodyReader {
         if length > self.limit {
             return Err(Error::PayloadTooLarge { limit: self.limit });
         }
-        if self.declared.is_some_and(|declared| length as u64 > declared) {
+        if self
+            .declared
+            .is_some_and(|declared| length as u64 > declared)
+        {
             return Err(length_differs());
         }
         self.body.extend_from_slice(chunk);
@@ -128,7 +132,10 @@ fn parse_length(text: &[u8]) -> Result<u64, Error> {
         .filter(|text| !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()));
     digits
         .and_then(|digits| digits.parse::<u64>().ok())
-        .ok_or(Error::malformed("content-length", "not a plain decimal length"))
+        .ok_or(Error::malformed(
+            "content-length",
+            "not a plain decimal length",
+        ))
 }
 
 impl<S: Scheme> Verifier<S> {
@@ -270,6 +277,7 @@ fn storage_key(provider: &str, route: &str, key: &[u8]) -> String {
 pub struct ClaimSlot<E: Event> {
     deduplication: Deduplication<E>,
     claimed: Arc<Mutex<Option<ClaimedKey>>>,
+    seen: Arc<AtomicBool>,
 }
 
 impl<E: Event> ClaimSlot<E> {
@@ -279,7 +287,14 @@ impl<E: Event> ClaimSlot<E> {
         Self {
             deduplication,
             claimed: Arc::default(),
+            seen: Arc::default(),
         }
+    }
+
+    /// Marks that an extractor for `E` took the request, so the guard is in
+    /// force (call it before reading the body: a refused delivery counts).
+    pub fn mark_seen(&self) {
+        self.seen.store(true, Ordering::Relaxed);
     }
 
     /// Claims the delivery's key and leaves the claim in the slot.
@@ -313,6 +328,7 @@ impl<E: Event> Clone for ClaimSlot<E> {
         Self {
             deduplication: self.deduplication.clone(),
             claimed: Arc::clone(&self.claimed),
+            seen: Arc::clone(&self.seen),
         }
     }
 }
@@ -327,7 +343,11 @@ impl<E: Event> fmt::Debug for ClaimSlot<E> {
 /// the replay guard: whatever the extractor claims in `slot` is completed
 /// when `status_of` the output is a 2xx and released otherwise; a panic or
 /// a dropped future releases it too. The claim is logged, never lost.
-pub async fn run_guarded<E, F, T>(slot: &ClaimSlot<E>, handler: F, status_of: impl Fn(&T) -> u16) -> T
+pub async fn run_guarded<E, F, T>(
+    slot: &ClaimSlot<E>,
+    handler: F,
+    status_of: impl Fn(&T) -> u16,
+) -> T
 where
     E: Event,
     F: Future<Output = T>,
@@ -335,6 +355,12 @@ where
     let output = handler.await;
     if let Some(claimed) = slot.take() {
         finish(claimed, status_of(&output)).await;
+    } else if !slot.seen.load(Ordering::Relaxed) {
+        tracing::warn!(
+            target: "hookguard::replay",
+            provider = E::Scheme::NAME,
+            "a handler behind the replay guard took no webhook extractor: it ran unguarded"
+        );
     }
     output
 }

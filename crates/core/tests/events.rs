@@ -345,19 +345,11 @@ fn generic_events_take_topic_and_id_where_each_scheme_puts_them() {
 
     let standard = receive::<StandardWebhooksEvent>(body).unwrap();
     assert_eq!(standard.event.topic.as_deref(), Some("invoice.paid"));
-    assert_eq!(
-        standard.id(),
-        Some("msg_fixture"),
-        "webhook-id"
-    );
+    assert_eq!(standard.id(), Some("msg_fixture"), "webhook-id");
 
     let stripe = receive::<StripeEvent>(body).unwrap();
     assert_eq!(stripe.event.topic.as_deref(), Some("invoice.paid"));
-    assert_eq!(
-        stripe.id(),
-        Some("evt_body"),
-        "the body's id"
-    );
+    assert_eq!(stripe.id(), Some("evt_body"), "the body's id");
 
     let mut headers = Signer::<GitHub>::new(SECRET)
         .unwrap()
@@ -373,11 +365,7 @@ fn generic_events_take_topic_and_id_where_each_scheme_puts_them() {
         Some("push"),
         "X-GitHub-Event"
     );
-    assert_eq!(
-        github.id(),
-        Some("gh-guid-1"),
-        "X-GitHub-Delivery"
-    );
+    assert_eq!(github.id(), Some("gh-guid-1"), "X-GitHub-Delivery");
     assert_eq!(github.event.payload["id"], "evt_body");
 
     // Replay keys come only from signed bytes (SPEC §7).

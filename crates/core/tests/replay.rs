@@ -115,7 +115,10 @@ fn the_guard_completes_on_success_and_releases_on_failure_or_drop() {
         }
     );
     run(held.finish(true)).unwrap();
-    assert_eq!(run(guard.claim("evt_ok", None)).unwrap_err(), Error::Duplicate);
+    assert_eq!(
+        run(guard.claim("evt_ok", None)).unwrap_err(),
+        Error::Duplicate
+    );
 
     let failed = run(guard.claim("evt_failed", None)).unwrap();
     run(failed.finish(false)).unwrap();

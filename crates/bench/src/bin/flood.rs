@@ -1,6 +1,6 @@
 //! Peak memory of a receiver with the in-memory replay guard at its default
 //! bound under a flood of distinct event ids: an axum receiver (the
-//! `ReplayGuardLayer` over `Webhook<NomosEvent>`) driven in-process with
+//! `Dedupe` over `Webhook<NomosEvent>`) driven in-process with
 //! signed deliveries, each with a new id. Prints the peak resident set
 //! size (`VmHWM`) at checkpoints; bounded means it stops growing once the
 //! store is full.
@@ -13,7 +13,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::post;
-use hookguard_axum::{ReplayGuardLayer, Webhook};
+use hookguard_axum::{Dedupe, Webhook};
 use hookguard_core::nomos::NomosEvent;
 use hookguard_core::replay::{DEFAULT_MAX_KEYS, ReplayGuard};
 use hookguard_core::scheme::Nomos;
@@ -48,7 +48,7 @@ fn main() {
         let secret = "flood-secret";
         let verifier = NomosVerifier::new([secret]).expect("a valid secret");
         let signer = Signer::<Nomos>::new(secret).expect("a valid secret");
-        let layer = ReplayGuardLayer::<NomosEvent>::new(verifier.clone(), ReplayGuard::in_memory());
+        let layer = Dedupe::<NomosEvent>::new(ReplayGuard::in_memory());
         let app = Router::new().route("/", post(handle).route_layer(layer)).with_state(verifier);
         println!("FLOOD {count} distinct event ids, in-memory replay guard bound {DEFAULT_MAX_KEYS} keys");
         println!("FLOOD start peak_rss_kib={}", peak_rss_kib());

@@ -166,11 +166,7 @@ impl ReplayGuard {
     /// (retry after the lease)
     /// when it is claimed elsewhere, [`Error::StoreUnavailable`] when the
     /// store cannot answer.
-    pub async fn claim(
-        &self,
-        key: &str,
-        retention: Option<Duration>,
-    ) -> Result<ClaimedKey, Error> {
+    pub async fn claim(&self, key: &str, retention: Option<Duration>) -> Result<ClaimedKey, Error> {
         match self.store.claim(key, self.lease).await? {
             Claim::Claimed(token) => Ok(ClaimedKey {
                 store: Arc::clone(&self.store),
