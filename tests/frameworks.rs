@@ -183,7 +183,13 @@ mod actix_adapter {
                 .uri(case.path)
                 .set_payload(case.body.clone());
             for (name, value) in &case.headers {
-                request = request.append_header((name.as_str(), value.as_str()));
+                // `set_payload` declared a length already: a case's own
+                // declaration replaces it rather than repeating the field.
+                request = if name == "content-length" {
+                    request.insert_header((name.as_str(), value.as_str()))
+                } else {
+                    request.append_header((name.as_str(), value.as_str()))
+                };
             }
             let response = test::call_service(&app, request.to_request()).await;
             let status = response.status().as_u16();
@@ -276,5 +282,124 @@ mod actix_adapter {
             r#"{"error":"misconfigured"}"#
         );
         assert!(seen.lock().unwrap().is_empty());
+    }
+}
+
+/// Issue 12, defect 5: over a real socket, a client that declares more than
+/// it sends and half-closes its side was accepted by actix (axum answered
+/// 400). Both must answer 400 `invalid_payload`, and no handler runs.
+mod half_closed_body {
+    use std::io::{Read as _, Write as _};
+    use std::net::{Shutdown, SocketAddr, TcpStream};
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Sends `body` under a `Content-Length` 7 bytes too long, half-closes,
+    /// and returns the whole answer.
+    fn send_cut_short(address: SocketAddr) -> String {
+        let headers = corpus::cases()
+            .into_iter()
+            .find(|case| case.name == "/nomos valid")
+            .unwrap()
+            .headers;
+        let body = corpus::NOMOS;
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut head = format!(
+            "POST /nomos HTTP/1.1\r\nhost: test\r\nconnection: close\r\ncontent-length: {}\r\n",
+            body.len() + 7
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        stream.shutdown(Shutdown::Write).unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+
+    fn assert_refused(target: &str, answer: &str, seen: &Seen) {
+        assert!(answer.starts_with("HTTP/1.1 400"), "{target}: {answer:?}");
+        assert!(
+            answer.ends_with(r#"{"error":"invalid_payload"}"#),
+            "{target}: {answer:?}"
+        );
+        assert!(seen.lock().unwrap().is_empty(), "{target}: handler ran");
+    }
+
+    #[actix_web::test]
+    async fn actix_refuses_a_body_cut_short_by_a_half_close() {
+        use actix_web::{App, HttpResponse, HttpServer, web};
+        use hookguard::actix::Webhook;
+
+        async fn nomos(seen: web::Data<Seen>, Webhook(event): Webhook<NomosEvent>) -> HttpResponse {
+            record_nomos(&seen, &event);
+            HttpResponse::NoContent().finish()
+        }
+        let seen = Seen::default();
+        let data = web::Data::new(seen.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .app_data(web::Data::new(nomos_verifier()))
+                .route("/nomos", web::post().to(nomos))
+        })
+        .workers(1)
+        .bind("127.0.0.1:0")
+        .unwrap();
+        let address = server.addrs()[0];
+        let server = server.run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        let answer = actix_web::rt::task::spawn_blocking(move || send_cut_short(address))
+            .await
+            .unwrap();
+        handle.stop(false).await;
+        assert_refused("actix", &answer, &seen);
+    }
+
+    #[tokio::test]
+    async fn axum_refuses_a_body_cut_short_by_a_half_close() {
+        use axum::extract::State;
+        use axum::http::StatusCode;
+        use hookguard::axum::Webhook;
+
+        async fn nomos(
+            State(seen): State<Seen>,
+            Webhook(event): Webhook<NomosEvent>,
+        ) -> StatusCode {
+            record_nomos(&seen, &event);
+            StatusCode::NO_CONTENT
+        }
+        #[derive(Clone)]
+        struct App(Seen, NomosVerifier);
+        impl axum::extract::FromRef<App> for Seen {
+            fn from_ref(app: &App) -> Self {
+                app.0.clone()
+            }
+        }
+        impl axum::extract::FromRef<App> for NomosVerifier {
+            fn from_ref(app: &App) -> Self {
+                app.1.clone()
+            }
+        }
+        let seen = Seen::default();
+        let router = axum::Router::new()
+            .route("/nomos", axum::routing::post(nomos))
+            .with_state(App(seen.clone(), nomos_verifier()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move { axum::serve(listener, router).await });
+        let answer = tokio::task::spawn_blocking(move || send_cut_short(address))
+            .await
+            .unwrap();
+        server.abort();
+        assert_refused("axum", &answer, &seen);
     }
 }

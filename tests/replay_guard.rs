@@ -305,3 +305,84 @@ mod actix_adapter {
         guard_rules(&Actix(app), &calls, "actix extractor").await;
     }
 }
+
+/// Issue 12, defect 1: `X-GitHub-Delivery` is not signed, so a captured
+/// delivery resent under new (large) delivery ids ran again every time.
+/// The replay key is now the body's digest: the handler runs once.
+mod github_replays {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::extract::State;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::post;
+    use hookguard::GitHubVerifier;
+    use hookguard::axum::{Dedupe, Webhook};
+    use hookguard::generic::GitHubEvent;
+    use hookguard::scheme::GitHub;
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    #[derive(Clone)]
+    struct App {
+        verifier: GitHubVerifier,
+        runs: Arc<AtomicUsize>,
+    }
+
+    impl axum::extract::FromRef<App> for GitHubVerifier {
+        fn from_ref(app: &App) -> Self {
+            app.verifier.clone()
+        }
+    }
+
+    async fn handler(State(app): State<App>, Webhook(_event): Webhook<GitHubEvent>) -> StatusCode {
+        app.runs.fetch_add(1, Ordering::SeqCst);
+        StatusCode::NO_CONTENT
+    }
+
+    #[tokio::test]
+    async fn github_replay_with_forged_delivery_ids_runs_the_handler_once() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let app = App {
+            verifier: GitHubVerifier::new(["gh-secret"]).unwrap(),
+            runs: Arc::clone(&runs),
+        };
+        let router = Router::new()
+            .route(
+                "/github",
+                post(handler).route_layer(Dedupe::<GitHubEvent>::new(ReplayGuard::in_memory())),
+            )
+            .with_state(app);
+        let body = br#"{"action":"opened","number":1}"#;
+        let signed = Signer::<GitHub>::new("gh-secret")
+            .unwrap()
+            .sign(0, "original-guid", body)
+            .unwrap();
+        let mut answers = HashMap::new();
+        for attempt in 0..200 {
+            let mut request = Request::post("/github")
+                .body(Body::from(&body[..]))
+                .unwrap();
+            for (name, value) in &signed {
+                request.headers_mut().insert(name, value.clone());
+            }
+            // Every replay but the first carries a new, 60 KB delivery id.
+            if attempt > 0 {
+                let forged = format!("{attempt}-{}", "x".repeat(60 * 1024));
+                request
+                    .headers_mut()
+                    .insert("x-github-delivery", forged.parse().unwrap());
+            }
+            let response = router.clone().oneshot(request).await.unwrap();
+            *answers.entry(response.status().as_u16()).or_insert(0) += 1;
+        }
+        assert_eq!(runs.load(Ordering::SeqCst), 1, "the handler ran once");
+        assert_eq!(
+            answers,
+            HashMap::from([(204, 1), (200, 199)]),
+            "one run, then 199 `duplicate` answers"
+        );
+    }
+}

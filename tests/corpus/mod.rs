@@ -116,6 +116,14 @@ pub(crate) fn cases() -> Vec<Case> {
     noma_forged[12] ^= 1;
     let bad_signature = |name: &str| vec![(name.to_owned(), "not-a-signature".to_owned())];
 
+    // A client that declares more than it sends and half-closes, or sends
+    // more than it declares: nothing whole arrived (SPEC §7.0, §8).
+    let declaring = |length: usize| {
+        let mut headers = nomos_signed(NOW, NOMOS);
+        headers.push(("content-length".to_owned(), length.to_string()));
+        headers
+    };
+
     vec![
         case(
             "valid",
@@ -323,6 +331,24 @@ pub(crate) fn cases() -> Vec<Case> {
             204,
             None,
             Some("noma unknown media.uploaded"),
+        ),
+        case(
+            "body shorter than its content-length",
+            "/nomos",
+            declaring(NOMOS.len() + 7),
+            NOMOS.to_vec(),
+            400,
+            Some("invalid_payload"),
+            None,
+        ),
+        case(
+            "body longer than its content-length",
+            "/nomos",
+            declaring(NOMOS.len() - 7),
+            NOMOS.to_vec(),
+            400,
+            Some("invalid_payload"),
+            None,
         ),
     ]
 }
