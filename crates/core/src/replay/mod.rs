@@ -36,7 +36,9 @@ use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::Poll;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 pub use self::key::{ReplayKey, RouteError};
 pub use self::memory::{DEFAULT_MAX_KEYS, MemoryStore};
@@ -340,6 +342,7 @@ impl ReplayGuard {
                 lease: self.lease,
                 retention: retention.map_or(self.retention, clamp_duration),
                 max_hold: self.max_hold,
+                // Tokio's clock, so paused test time holds claims too.
                 claimed_at: Instant::now(),
             }),
             Claim::Completed => Err(Error::Duplicate),
@@ -465,11 +468,11 @@ async fn keep_renewed(
     until: Option<Instant>,
 ) {
     let period = lease / 3;
-    let mut next = tokio::time::Instant::now() + period;
+    let mut next = Instant::now() + period;
     loop {
-        if let Some(until) = until.filter(|until| next.into_std() > *until) {
+        if let Some(until) = until.filter(|until| next > *until) {
             // Warn only if the handler is still running at `max_hold`.
-            tokio::time::sleep_until(tokio::time::Instant::from_std(until)).await;
+            tokio::time::sleep_until(until).await;
             tracing::warn!(target: "hookguard::replay", %key, "the handler outlived max_hold: its claim is no longer renewed and ends with its lease");
             return;
         }
