@@ -199,7 +199,7 @@ where
             // releases the key.
             let response = service.call(request).await?;
             if let Some(claimed) = claimed {
-                let key = claimed.key().to_owned();
+                let key = claimed.key();
                 if let Err(error) = claimed.finish(response.status().is_success()).await {
                     tracing::warn!(target: "hookguard::replay", %key, %error, "could not record the outcome; the claim ends with its lease");
                 }
@@ -223,6 +223,8 @@ async fn receive_and_claim<E: Event>(
     let Some(key) = (settings.key)(&delivery) else {
         return Ok((delivery, None));
     };
-    let claimed = guard.claim(&key).await?;
+    let claimed = guard
+        .claim(guard.key(<E::Scheme as hookguard_core::Scheme>::NAME, key.as_bytes()), None)
+        .await?;
     Ok((delivery, Some(claimed)))
 }

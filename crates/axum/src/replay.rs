@@ -158,7 +158,11 @@ where
             };
             let claimed = match (layer.key)(&delivery) {
                 None => None,
-                Some(key) => match layer.guard.claim(&key).await {
+                Some(key) => match layer
+                    .guard
+                    .claim(layer.guard.key(<E::Scheme as hookguard_core::Scheme>::NAME, key.as_bytes()), None)
+                    .await
+                {
                     Ok(claimed) => Some(claimed),
                     Err(error) => return Ok(WebhookRejection::from(error).into_response()),
                 },
@@ -169,7 +173,7 @@ where
             // which releases the key.
             let response = inner.call(Request::from_parts(parts, body)).await?;
             if let Some(claimed) = claimed {
-                let key = claimed.key().to_owned();
+                let key = claimed.key();
                 if let Err(error) = claimed.finish(response.status().is_success()).await {
                     tracing::warn!(target: "hookguard::replay", %key, %error, "could not record the outcome; the claim ends with its lease");
                 }
