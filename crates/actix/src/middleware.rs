@@ -224,7 +224,10 @@ async fn receive_and_claim<E: Event>(
         return Ok((delivery, None));
     };
     let claimed = guard
-        .claim(guard.key(<E::Scheme as hookguard_core::Scheme>::NAME, key.as_bytes()), None)
+        .claim(
+            guard.key(<E::Scheme as hookguard_core::Scheme>::NAME, key.as_bytes()),
+            None,
+        )
         .await?;
     Ok((delivery, Some(claimed)))
 }

@@ -160,7 +160,12 @@ where
                 None => None,
                 Some(key) => match layer
                     .guard
-                    .claim(layer.guard.key(<E::Scheme as hookguard_core::Scheme>::NAME, key.as_bytes()), None)
+                    .claim(
+                        layer
+                            .guard
+                            .key(<E::Scheme as hookguard_core::Scheme>::NAME, key.as_bytes()),
+                        None,
+                    )
                     .await
                 {
                     Ok(claimed) => Some(claimed),

@@ -239,11 +239,7 @@ fn keys_are_namespaced_by_provider_and_route() {
         // printf 'nomos\0\0evt_1' | sha256sum
         "9611df1583d4d9a79625e3676f53a13b3550dd6996cfe1aca8f1f40bf5764776",
     );
-    assert_eq!(
-        routed.route(),
-        "billing",
-        "the route is kept as given"
-    );
+    assert_eq!(routed.route(), "billing", "the route is kept as given");
     assert!(ReplayGuard::in_memory().with_route("a\0b").is_err());
 }
 
@@ -283,7 +279,10 @@ fn a_claim_with_its_own_retention_expires_on_it() {
     assert_eq!(held.retention(), Duration::from_secs(600));
     run(held.finish(true)).unwrap();
     clock.advance(Duration::from_secs(599));
-    assert_eq!(run(guard.claim(shield, None)).unwrap_err(), Error::Duplicate);
+    assert_eq!(
+        run(guard.claim(shield, None)).unwrap_err(),
+        Error::Duplicate
+    );
     clock.advance(Duration::from_secs(2));
     assert!(run(guard.claim(shield, None)).is_ok(), "the shield expired");
 }
@@ -342,7 +341,9 @@ async fn a_handler_slower_than_its_lease_runs_once() {
         assert!(
             matches!(
                 guard.claim(key, None).await,
-                Err(Error::InFlight { retry_after_secs: 1 })
+                Err(Error::InFlight {
+                    retry_after_secs: 1
+                })
             ),
             "a retry {at_ms} ms in finds the claim held"
         );
@@ -372,7 +373,10 @@ async fn a_hung_handler_stops_renewing_after_max_hold() {
     // Last renewal at about 2 s, so the claim ends by about 3 s.
     tokio::time::sleep_until(start + Duration::from_millis(3100)).await;
     let retry = guard.claim(key, None).await;
-    assert!(retry.is_ok(), "a retry after max_hold + lease runs: {retry:?}");
+    assert!(
+        retry.is_ok(),
+        "a retry after max_hold + lease runs: {retry:?}"
+    );
     hung.abort();
 }
 

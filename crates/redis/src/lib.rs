@@ -194,7 +194,10 @@ impl RedisStore {
         let connection = ConnectionManager::new_with_config(client, config)
             .await
             .map_err(fail)?;
-        Ok(Self::with_connection(Connection::Single(connection), target))
+        Ok(Self::with_connection(
+            Connection::Single(connection),
+            target,
+        ))
     }
 
     /// Connects to a Redis Cluster through its `nodes` (`redis://host:port/`
@@ -236,7 +239,10 @@ impl RedisStore {
             .build()
             .map_err(fail)?;
         let connection = client.get_async_connection().await.map_err(fail)?;
-        Ok(Self::with_connection(Connection::Cluster(connection), target))
+        Ok(Self::with_connection(
+            Connection::Cluster(connection),
+            target,
+        ))
     }
 
     fn with_connection(connection: Connection, target: String) -> Self {
@@ -356,7 +362,10 @@ impl ReplayStore for RedisStore {
         lease: Duration,
     ) -> StoreFuture<'a, bool> {
         Box::pin(async move {
-            Ok(self.run_script(&self.scripts.renew, key, token, lease).await? == 1)
+            Ok(self
+                .run_script(&self.scripts.renew, key, token, lease)
+                .await?
+                == 1)
         })
     }
 

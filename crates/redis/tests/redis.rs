@@ -119,7 +119,9 @@ fn not_run(what: &str, reason: &str) {
         panic!("the {what} tests cannot run, and CI=true requires them: {reason}");
     }
     static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-    let mut said = SAID.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut said = SAID
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if !said.iter().any(|done| done == what) {
         said.push(what.to_owned());
         // Straight to stderr: the test harness captures `eprintln!`.
@@ -148,7 +150,9 @@ fn single() -> Option<Single> {
         Err(reason) => {
             not_run(
                 "REDIS",
-                &format!("REDIS_URL is not set and {reason}; install redis-server or set REDIS_URL"),
+                &format!(
+                    "REDIS_URL is not set and {reason}; install redis-server or set REDIS_URL"
+                ),
             );
             None
         }
@@ -206,11 +210,19 @@ async fn keys_are_the_prefix_then_the_digest_in_lowercase_hex() {
     let mut connection = client.get_multiplexed_async_connection().await.unwrap();
     let value: Option<String> = connection.get(&name).await.unwrap();
     assert_eq!(value.as_deref(), Some(token.as_str()));
-    assert!(store.complete(&key, &token, Duration::from_secs(600)).await.unwrap());
+    assert!(
+        store
+            .complete(&key, &token, Duration::from_secs(600))
+            .await
+            .unwrap()
+    );
     let value: Option<String> = connection.get(&name).await.unwrap();
     assert_eq!(value.as_deref(), Some("done"));
     let ttl: i64 = connection.pttl(&name).await.unwrap();
-    assert!((590_000..=600_000).contains(&ttl), "retention 600 s, PTTL {ttl}");
+    assert!(
+        (590_000..=600_000).contains(&ttl),
+        "retention 600 s, PTTL {ttl}"
+    );
     clean_single(&redis, &prefix).await;
 }
 
@@ -320,19 +332,24 @@ async fn an_unreachable_server_is_refused_with_its_address_and_cause_but_no_pass
         message.starts_with("cannot connect to the Redis replay store at 127.0.0.1:1: "),
         "{message}"
     );
-    assert!(message.contains("Connection refused"), "the cause: {message}");
+    assert!(
+        message.contains("Connection refused"),
+        "the cause: {message}"
+    );
     assert!(!message.contains("hunter2"), "no password: {message}");
 }
 
 #[tokio::test]
 async fn an_unreachable_cluster_is_refused_with_its_nodes_and_cause_but_no_password() {
-    let error = RedisStore::connect_cluster(["redis://:hunter2@127.0.0.1:1/", "redis://127.0.0.1:2/"])
-        .await
-        .unwrap_err();
+    let error =
+        RedisStore::connect_cluster(["redis://:hunter2@127.0.0.1:1/", "redis://127.0.0.1:2/"])
+            .await
+            .unwrap_err();
     let message = error.to_string();
     assert_eq!(error.target(), "127.0.0.1:1,127.0.0.1:2");
     assert!(
-        message.starts_with("cannot connect to the Redis replay store at 127.0.0.1:1,127.0.0.1:2: "),
+        message
+            .starts_with("cannot connect to the Redis replay store at 127.0.0.1:1,127.0.0.1:2: "),
         "{message}"
     );
     assert!(!message.contains("hunter2"), "no password: {message}");
@@ -359,7 +376,14 @@ struct Cluster {
 
 fn start_cluster() -> Result<Cluster, String> {
     let servers = (0..3)
-        .map(|_| Server::start(&["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"]))
+        .map(|_| {
+            Server::start(&[
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                "nodes.conf",
+            ])
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let addresses: Vec<String> = servers
         .iter()
@@ -444,7 +468,14 @@ async fn redis_cluster_keeps_the_contract() {
             let _: i64 = connection.del(key).await.unwrap();
         }
         let left: Vec<String> = connection.keys(format!("{prefix}*")).await.unwrap();
-        assert_eq!(left, Vec::<String>::new(), "the run's keys on {node} were deleted");
+        assert_eq!(
+            left,
+            Vec::<String>::new(),
+            "the run's keys on {node} were deleted"
+        );
     }
-    assert!(nodes_with_keys > 1, "keys spread over {nodes_with_keys} node(s)");
+    assert!(
+        nodes_with_keys > 1,
+        "keys spread over {nodes_with_keys} node(s)"
+    );
 }

@@ -15,7 +15,11 @@ pub const LEASE: Duration = Duration::from_secs(1);
 /// The key the contract uses for `name` in a run called `unique`.
 #[must_use]
 pub fn key(unique: &str, name: &str) -> ReplayKey {
-    ReplayKey::derive("contract", &Route::default(), format!("{unique}:{name}").as_bytes())
+    ReplayKey::derive(
+        "contract",
+        &Route::default(),
+        format!("{unique}:{name}").as_bytes(),
+    )
 }
 
 /// Runs the contract on `store`. `advance` moves time forward past `by`
@@ -176,12 +180,18 @@ where
     );
     advance(Duration::from_millis(600)).await;
     assert_eq!(
-        store.claim(&r, LEASE).await.expect("claim r past its first lease"),
+        store
+            .claim(&r, LEASE)
+            .await
+            .expect("claim r past its first lease"),
         Claim::InFlight,
         "the renewed claim is still held past the first lease"
     );
     assert!(
-        store.complete(&r, &token, retention).await.expect("complete r"),
+        store
+            .complete(&r, &token, retention)
+            .await
+            .expect("complete r"),
         "the owner of a renewed claim completes"
     );
 
@@ -230,7 +240,12 @@ where
         "a huge retention keeps the key (it did not wrap into the past)"
     );
     let z = key("zero");
-    let token = claimed(store.claim(&z, Duration::ZERO).await.expect("claim with a zero lease"));
+    let token = claimed(
+        store
+            .claim(&z, Duration::ZERO)
+            .await
+            .expect("claim with a zero lease"),
+    );
     assert_eq!(
         store.claim(&z, LEASE).await.expect("claim z again"),
         Claim::InFlight,

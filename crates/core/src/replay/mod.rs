@@ -40,9 +40,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use self::key::Route;
 pub use self::key::{ReplayKey, RouteError};
 pub use self::memory::{DEFAULT_MAX_KEYS, MemoryStore};
-use self::key::Route;
 use crate::error::Error;
 use crate::event::Delivery;
 
@@ -505,7 +505,10 @@ mod tests {
     #[test]
     fn durations_are_clamped_to_one_second_and_ten_years() {
         assert_eq!(clamp_duration(Duration::ZERO), Duration::from_secs(1));
-        assert_eq!(clamp_duration(Duration::MAX), Duration::from_secs(315_360_000));
+        assert_eq!(
+            clamp_duration(Duration::MAX),
+            Duration::from_secs(315_360_000)
+        );
         let guard = ReplayGuard::in_memory()
             .with_lease(Duration::ZERO)
             .with_retention(Duration::MAX)
