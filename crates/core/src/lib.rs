@@ -35,6 +35,12 @@
 //! [`http_status`](Error::http_status); secrets are refused at build time
 //! with a [`SecretError`].
 //!
+//! ## Features
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `test-support` | `replay::contract`: the behaviour every replay store must show, for the tests of stores |
+//!
 //! [hookguard]: https://docs.rs/hookguard
 
 mod clock;

@@ -6,13 +6,14 @@
 //! once.
 
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, poll_fn};
+use std::pin::pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Poll;
 
 use bytes::{Bytes, BytesMut};
 use http::HeaderMap;
-use sha2::{Digest as _, Sha256};
 
 use crate::error::Error;
 use crate::event::{Delivery, Event, Hold, ReplayId};
@@ -237,8 +238,8 @@ impl<E: Event> Deduplication<E> {
             Hold::ReplayWindow => Some(verifier.tolerance().saturating_mul(2)),
             Hold::For(duration) => Some(duration),
         };
-        let key = storage_key(E::Scheme::NAME, "", id.key());
-        self.guard.claim(&key, retention).await.map(Some)
+        let key = self.guard.key(E::Scheme::NAME, id.key());
+        self.guard.claim(key, retention).await.map(Some)
     }
 }
 
@@ -257,19 +258,6 @@ impl<E: Event> fmt::Debug for Deduplication<E> {
             .field("guard", &self.guard)
             .finish_non_exhaustive()
     }
-}
-
-/// The stored form of a replay key (SPEC §7): the lowercase hex of
-/// SHA-256(provider 0x00 route 0x00 key), a constant size whatever the key.
-fn storage_key(provider: &str, route: &str, key: &[u8]) -> String {
-    let digest = Sha256::new()
-        .chain_update(provider)
-        .chain_update([0])
-        .chain_update(route)
-        .chain_update([0])
-        .chain_update(key)
-        .finalize();
-    hex::encode(digest)
 }
 
 /// Where the extractor leaves its claim for the layer that runs the
@@ -313,6 +301,10 @@ impl<E: Event> ClaimSlot<E> {
         Ok(())
     }
 
+    fn holds_claim(&self) -> bool {
+        self.lock().is_some()
+    }
+
     fn take(&self) -> Option<ClaimedKey> {
         self.lock().take()
     }
@@ -340,9 +332,11 @@ impl<E: Event> fmt::Debug for ClaimSlot<E> {
 }
 
 /// Runs `handler` (the rest of the request, the extractor included) under
-/// the replay guard: whatever the extractor claims in `slot` is completed
-/// when `status_of` the output is a 2xx and released otherwise; a panic or
-/// a dropped future releases it too. The claim is logged, never lost.
+/// the replay guard: once the extractor leaves its claim in `slot`, the
+/// claim is renewed while the handler runs (every lease/3, up to the
+/// guard's `max_hold`), then completed when `status_of` the output is a
+/// 2xx and released otherwise; a panic or a dropped future releases it
+/// too. A claim that cannot be recorded is logged, never silently lost.
 pub async fn run_guarded<E, F, T>(
     slot: &ClaimSlot<E>,
     handler: F,
@@ -352,8 +346,25 @@ where
     E: Event,
     F: Future<Output = T>,
 {
-    let output = handler.await;
-    if let Some(claimed) = slot.take() {
+    let mut handler = pin!(handler);
+    // Run until the handler ends or the extractor has claimed the key.
+    let ended = poll_fn(|context| match handler.as_mut().poll(context) {
+        Poll::Ready(output) => Poll::Ready(Some(output)),
+        Poll::Pending if slot.holds_claim() => Poll::Ready(None),
+        Poll::Pending => Poll::Pending,
+    })
+    .await;
+    let (output, claimed) = match (ended, slot.take()) {
+        (Some(output), claimed) => (output, claimed),
+        (None, Some(mut claimed)) => {
+            let output = claimed.hold_while(handler.as_mut()).await;
+            (output, Some(claimed))
+        }
+        // Unreachable: the slot held a claim a moment ago and only this
+        // function takes it. Finish the handler unguarded rather than panic.
+        (None, None) => (handler.as_mut().await, None),
+    };
+    if let Some(claimed) = claimed {
         finish(claimed, status_of(&output)).await;
     } else if !slot.seen.load(Ordering::Relaxed) {
         tracing::warn!(
@@ -370,7 +381,7 @@ where
 /// cannot record the outcome is logged; the claim then ends with its lease.
 pub async fn finish(claimed: ClaimedKey, status: u16) {
     let handled = (200..300).contains(&status);
-    let key = claimed.key().to_owned();
+    let key = claimed.key();
     if let Err(error) = claimed.finish(handled).await {
         tracing::warn!(
             target: "hookguard::replay",

@@ -1,36 +1,67 @@
-//! A [`ReplayStore`] on a real Redis server, for several receiver instances
-//! that must run each webhook event once between them.
+//! A [`ReplayStore`] on Redis, a single server or a Redis Cluster, for
+//! several receiver instances that must run each webhook event once between
+//! them.
 //!
-//! - **claim**: `SET <prefix><key> <owner token> NX PX <lease>`; when the
-//!   key exists, its value tells a completed key (`done`) from a live claim.
-//! - **complete** and **release**: Lua scripts that compare the owner token
-//!   and then mark the key done for the retention, or delete it, in one
-//!   atomic step, so a late owner whose lease expired changes nothing.
+//! Keys are `<prefix><64 lowercase hex>`: the prefix (default
+//! `hookguard:replay:`) then the event's [`ReplayKey`] digest. Every
+//! operation is one Lua script on one key, so it is atomic, and in a
+//! cluster it runs on the node that owns the key's slot:
+//!
+//! - **claim**: `SET key <owner token> NX PX <lease>`; when the key exists,
+//!   its value tells a completed key (`done`) from a live claim.
+//! - **renew**, **complete** and **release** compare the owner token, then
+//!   `PEXPIRE` the key for the lease, mark it `done` for the retention, or
+//!   delete it, so a late owner whose lease expired changes nothing.
+//! - Leases and retentions are clamped to 1 s – 10 years
+//!   ([`clamp_duration`]).
 //! - Every command has a timeout; a Redis that is down, slow or refusing
 //!   answers [`Error::StoreUnavailable`] (503), and the handler does not run.
-//!   The connection manager reconnects on its own when Redis comes back.
+//!   The connection reconnects on its own when Redis comes back.
 //!
 //! ```no_run
-//! use hookguard_core::replay::ReplayGuard;
 //! use hookguard_redis::RedisStore;
+//! use hookguard_core::replay::ReplayGuard;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let store = RedisStore::connect("redis://127.0.0.1:6379/").await?.with_prefix("billing:webhooks:");
 //! let guard = ReplayGuard::new(store);
-//! # let _ = guard; Ok(()) }
+//!
+//! // Or a Redis Cluster, from any of its nodes:
+//! let cluster = RedisStore::connect_cluster(["redis://10.0.0.1:6379/", "redis://10.0.0.2:6379/"]).await?;
+//! # let _ = (guard, cluster); Ok(()) }
 //! ```
 
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use hookguard_core::Error;
-use hookguard_core::replay::{Claim, OwnerToken, ReplayStore, StoreFuture};
+use hookguard_core::replay::{
+    Claim, OwnerToken, ReplayKey, ReplayStore, StoreFuture, clamp_duration,
+};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{AsyncCommands as _, RedisError, Script};
+use redis::cluster::ClusterClient;
+use redis::cluster_async::ClusterConnection;
+use redis::{IntoConnectionInfo as _, RedisError, Script};
 
-/// The value of a completed key; owner tokens never take this form.
-const DONE: &str = "done";
+/// Claims the key for the token, or tells why not: 1 claimed, 2 completed,
+/// 3 claimed by someone else. Owner tokens never take the value `done`.
+const CLAIM: &str = r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    return 1
+end
+if redis.call('GET', KEYS[1]) == 'done' then
+    return 2
+end
+return 3";
+
+/// Extends the lease if the caller still owns the key.
+const RENEW: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0";
 
 /// Marks the key done if the caller still owns it.
 const COMPLETE: &str = r"
@@ -56,43 +87,105 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
 /// A replay store shared through Redis. Cheap to clone.
 #[derive(Clone)]
 pub struct RedisStore {
-    connection: ConnectionManager,
+    connection: Connection,
+    /// Where the store connects, as `host:port` (comma-separated for a
+    /// cluster): for logs and errors, never with a password.
+    target: Arc<str>,
     prefix: String,
     timeout: Duration,
+    scripts: Arc<Scripts>,
+}
+
+#[derive(Clone)]
+enum Connection {
+    Single(ConnectionManager),
+    Cluster(ClusterConnection),
+}
+
+struct Scripts {
+    claim: Script,
+    renew: Script,
     complete: Script,
     release: Script,
 }
 
-/// Why the store could not be set up.
+/// Why the store could not be set up: the address (`host:port`, never a
+/// password) and the cause.
 #[derive(Debug)]
-pub struct ConnectError(RedisError);
+pub struct ConnectError {
+    target: String,
+    cause: RedisError,
+    /// The cause as shown, with any password taken out.
+    message: String,
+}
+
+impl ConnectError {
+    fn new(target: String, cause: RedisError, secrets: &[String]) -> Self {
+        let mut message = cause.to_string();
+        for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
+            message = message.replace(secret.as_str(), "***");
+        }
+        Self {
+            target,
+            cause,
+            message,
+        }
+    }
+
+    /// Where the store tried to connect: `host:port`, comma-separated for a
+    /// cluster.
+    #[must_use]
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+}
 
 impl fmt::Display for ConnectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The URL is left out: it may hold a password.
         write!(
             f,
-            "cannot connect to the Redis replay store ({:?})",
-            self.0.kind()
+            "cannot connect to the Redis replay store at {}: {}",
+            self.target, self.message
         )
     }
 }
 
 impl std::error::Error for ConnectError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
+        Some(&self.cause)
+    }
+}
+
+/// The `host:port` of a URL and the strings that must not be shown (the
+/// URL itself, its password), or the error of a URL that does not parse.
+fn describe(url: &str) -> Result<(String, Vec<String>), ConnectError> {
+    let mut secrets = vec![url.to_owned()];
+    match url.into_connection_info() {
+        Ok(info) => {
+            secrets.extend(info.redis_settings().password().map(str::to_owned));
+            Ok((info.addr().to_string(), secrets))
+        }
+        Err(cause) => Err(ConnectError::new(
+            "an invalid URL".to_owned(),
+            cause,
+            &secrets,
+        )),
     }
 }
 
 impl RedisStore {
-    /// Connects to the Redis server at `url` (`redis://host:port/db`).
+    /// Connects to the Redis server at `url` (`redis://host:port/db`, or
+    /// `rediss://` with TLS where the `redis` crate is built with it).
     ///
     /// # Errors
     ///
     /// The URL is invalid or the server cannot be reached now: a receiver
-    /// should not start without its replay store.
+    /// should not start without its replay store. The error names
+    /// `host:port` and the cause, never a password.
     pub async fn connect(url: &str) -> Result<Self, ConnectError> {
-        let client = redis::Client::open(url).map_err(ConnectError)?;
+        let (target, secrets) = describe(url)?;
+        let fail = |cause| ConnectError::new(target.clone(), cause, &secrets);
+        let client = redis::Client::open(url).map_err(fail)?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(DEFAULT_TIMEOUT))
             .set_response_timeout(Some(DEFAULT_TIMEOUT))
@@ -100,14 +193,71 @@ impl RedisStore {
             .set_max_delay(Duration::from_secs(1));
         let connection = ConnectionManager::new_with_config(client, config)
             .await
-            .map_err(ConnectError)?;
-        Ok(Self {
+            .map_err(fail)?;
+        Ok(Self::with_connection(
+            Connection::Single(connection),
+            target,
+        ))
+    }
+
+    /// Connects to a Redis Cluster through its `nodes` (`redis://host:port/`
+    /// URLs; one reachable node is enough, the others are discovered).
+    /// Keys are spread over the cluster's slots; each operation touches one
+    /// key, so no hash tags are needed.
+    ///
+    /// # Errors
+    ///
+    /// A URL is invalid, no node is given, or the cluster cannot be reached
+    /// now. The error names the nodes' `host:port` and the cause, never a
+    /// password.
+    pub async fn connect_cluster<I, S>(nodes: I) -> Result<Self, ConnectError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let nodes: Vec<String> = nodes
+            .into_iter()
+            .map(|node| node.as_ref().to_owned())
+            .collect();
+        let mut targets = Vec::with_capacity(nodes.len());
+        let mut secrets = Vec::new();
+        for node in &nodes {
+            let (target, node_secrets) = describe(node)?;
+            targets.push(target);
+            secrets.extend(node_secrets);
+        }
+        let target = if targets.is_empty() {
+            "no node".to_owned()
+        } else {
+            targets.join(",")
+        };
+        let fail = |cause| ConnectError::new(target.clone(), cause, &secrets);
+        let client = ClusterClient::builder(nodes)
+            .connection_timeout(DEFAULT_TIMEOUT)
+            .response_timeout(DEFAULT_TIMEOUT)
+            .retries(1)
+            .build()
+            .map_err(fail)?;
+        let connection = client.get_async_connection().await.map_err(fail)?;
+        Ok(Self::with_connection(
+            Connection::Cluster(connection),
+            target,
+        ))
+    }
+
+    fn with_connection(connection: Connection, target: String) -> Self {
+        Self {
             connection,
+            target: target.into(),
             prefix: DEFAULT_PREFIX.to_owned(),
             timeout: DEFAULT_TIMEOUT,
-            complete: Script::new(COMPLETE),
-            release: Script::new(RELEASE),
-        })
+            scripts: Arc::new(Scripts {
+                claim: Script::new(CLAIM),
+                renew: Script::new(RENEW),
+                complete: Script::new(COMPLETE),
+                release: Script::new(RELEASE),
+            }),
+        }
     }
 
     /// Sets the prefix put before every key (default `hookguard:replay:`),
@@ -125,7 +275,9 @@ impl RedisStore {
         self
     }
 
-    fn key(&self, key: &str) -> String {
+    /// The Redis key of `key`: the prefix, then the digest in hex.
+    #[must_use]
+    pub fn redis_key(&self, key: &ReplayKey) -> String {
         format!("{}{key}", self.prefix)
     }
 
@@ -137,62 +289,61 @@ impl RedisStore {
         match tokio::time::timeout(self.timeout, operation).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => {
-                tracing::warn!(target: "hookguard::replay", kind = ?error.kind(), "redis replay store failed");
+                tracing::warn!(target: "hookguard::replay", redis = %self.target, %error, "redis replay store failed");
                 Err(Error::StoreUnavailable)
             }
             Err(_) => {
-                tracing::warn!(target: "hookguard::replay", "redis replay store timed out");
+                tracing::warn!(target: "hookguard::replay", redis = %self.target, timeout = ?self.timeout, "redis replay store timed out");
                 Err(Error::StoreUnavailable)
             }
         }
     }
 
-    async fn claim_key(&self, key: String, lease: Duration) -> Result<Claim, Error> {
-        let lease_ms = u64::try_from(lease.as_millis()).unwrap_or(u64::MAX).max(1);
-        // The key may vanish between a refused SET and the GET (its lease
-        // ended): then try once more.
-        for _ in 0..2 {
-            let token = OwnerToken::generate();
-            let mut connection = self.connection.clone();
-            let options = redis::SetOptions::default()
-                .conditional_set(redis::ExistenceCheck::NX)
-                .with_expiration(redis::SetExpiry::PX(lease_ms));
-            let set: Option<String> = self
-                .limited(connection.set_options(&key, token.as_str(), options))
-                .await?;
-            if set.is_some() {
-                return Ok(Claim::Claimed(token));
-            }
-            let current: Option<String> = self.limited(connection.get(&key)).await?;
-            match current.as_deref() {
-                Some(DONE) => return Ok(Claim::Completed),
-                Some(_) => return Ok(Claim::InFlight),
-                None => {}
-            }
-        }
-        Ok(Claim::InFlight)
-    }
-
+    /// Runs `script` on `key` with the owner token and a duration in ms.
     async fn run_script(
         &self,
         script: &Script,
-        key: String,
+        key: &ReplayKey,
         token: &OwnerToken,
-        retention_ms: u64,
-    ) -> Result<bool, Error> {
-        let mut connection = self.connection.clone();
-        let mut invocation = script.key(key);
-        invocation.arg(token.as_str()).arg(retention_ms);
-        let changed: i64 = self
-            .limited(invocation.invoke_async(&mut connection))
-            .await?;
-        Ok(changed == 1)
+        duration: Duration,
+    ) -> Result<i64, Error> {
+        let millis = u64::try_from(clamp_duration(duration).as_millis()).unwrap_or(u64::MAX);
+        let mut invocation = script.key(self.redis_key(key));
+        invocation.arg(token.as_str()).arg(millis);
+        let answer = async {
+            match &self.connection {
+                Connection::Single(connection) => {
+                    invocation.invoke_async(&mut connection.clone()).await
+                }
+                Connection::Cluster(connection) => {
+                    invocation.invoke_async(&mut connection.clone()).await
+                }
+            }
+        };
+        self.limited(answer).await
+    }
+
+    async fn claim_key(&self, key: &ReplayKey, lease: Duration) -> Result<Claim, Error> {
+        let token = OwnerToken::generate();
+        match self
+            .run_script(&self.scripts.claim, key, &token, lease)
+            .await?
+        {
+            1 => Ok(Claim::Claimed(token)),
+            2 => Ok(Claim::Completed),
+            _ => Ok(Claim::InFlight),
+        }
     }
 }
 
 impl fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisStore")
+            .field("target", &self.target)
+            .field(
+                "cluster",
+                &matches!(self.connection, Connection::Cluster(_)),
+            )
             .field("prefix", &self.prefix)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
@@ -200,34 +351,55 @@ impl fmt::Debug for RedisStore {
 }
 
 impl ReplayStore for RedisStore {
-    fn claim<'a>(&'a self, key: &'a str, lease: Duration) -> StoreFuture<'a, Claim> {
-        Box::pin(self.claim_key(self.key(key), lease))
+    fn claim<'a>(&'a self, key: &'a ReplayKey, lease: Duration) -> StoreFuture<'a, Claim> {
+        Box::pin(self.claim_key(key, lease))
+    }
+
+    fn renew<'a>(
+        &'a self,
+        key: &'a ReplayKey,
+        token: &'a OwnerToken,
+        lease: Duration,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            Ok(self
+                .run_script(&self.scripts.renew, key, token, lease)
+                .await?
+                == 1)
+        })
     }
 
     fn complete<'a>(
         &'a self,
-        key: &'a str,
+        key: &'a ReplayKey,
         token: &'a OwnerToken,
         retention: Duration,
     ) -> StoreFuture<'a, bool> {
-        let retention_ms = u64::try_from(retention.as_millis())
-            .unwrap_or(u64::MAX)
-            .max(1);
-        Box::pin(self.run_script(&self.complete, self.key(key), token, retention_ms))
+        Box::pin(async move {
+            Ok(self
+                .run_script(&self.scripts.complete, key, token, retention)
+                .await?
+                == 1)
+        })
     }
 
-    fn release<'a>(&'a self, key: &'a str, token: &'a OwnerToken) -> StoreFuture<'a, bool> {
-        Box::pin(self.run_script(&self.release, self.key(key), token, 0))
+    fn release<'a>(&'a self, key: &'a ReplayKey, token: &'a OwnerToken) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            Ok(self
+                .run_script(&self.scripts.release, key, token, Duration::ZERO)
+                .await?
+                == 1)
+        })
     }
 
-    fn release_detached(&self, key: String, token: OwnerToken) {
+    fn release_detached(&self, key: ReplayKey, token: OwnerToken) {
         // Outside a Tokio runtime there is nowhere to run it: the lease ends
         // the claim instead.
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let store = self.clone();
             runtime.spawn(async move {
                 let _released = store
-                    .run_script(&store.release, store.key(&key), &token, 0)
+                    .run_script(&store.scripts.release, &key, &token, Duration::ZERO)
                     .await;
             });
         }
