@@ -157,14 +157,16 @@ mod tests {
         }
     }
 
-    fn gate(
-        capacity: usize,
-    ) -> (
+    /// A printer over a [`Gate`]: the printer, its stop signal, the gate's
+    /// switch and what got through.
+    type Gated = (
         Printer,
         oneshot::Receiver<std::io::Error>,
         std_mpsc::Sender<bool>,
         Arc<std::sync::Mutex<Vec<u8>>>,
-    ) {
+    );
+
+    fn gate(capacity: usize) -> Gated {
         let (go, wait) = std_mpsc::channel();
         let written = Arc::default();
         let out = Gate {
