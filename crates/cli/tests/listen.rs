@@ -250,6 +250,8 @@ fn a_stalled_stdout_reader_never_holds_refusals_and_verified_deliveries_get_busy
             "500ms",
             "--flush-wait",
             "500ms",
+            "--dedupe",
+            "memory",
         ],
         Stdout::Stalled,
     );
@@ -257,8 +259,13 @@ fn a_stalled_stdout_reader_never_holds_refusals_and_verified_deliveries_get_busy
 
     // 1st: taken by the writer, whose write blocks: not flushed in time.
     // 2nd: waits in the queue: not flushed in time. 3rd: the queue is full.
+    let first = big_standard_delivery(0);
     for n in 0..3 {
-        let (headers, body) = big_standard_delivery(n);
+        let (headers, body) = if n == 0 {
+            first.clone()
+        } else {
+            big_standard_delivery(n)
+        };
         let started = Instant::now();
         let answer = post(address, "/", &headers, &body);
         assert_eq!(
@@ -304,12 +311,18 @@ fn a_stalled_stdout_reader_never_holds_refusals_and_verified_deliveries_get_busy
     }
     assert!(started.elapsed() < Duration::from_secs(60));
 
-    // Still busy, still answered, still with Retry-After.
-    let (headers, body) = big_standard_delivery(3);
+    // Still busy, still answered, still with Retry-After; and a busy
+    // answer released its replay claim: the first delivery's retry is
+    // neither a duplicate nor in flight, it is busy again.
+    let (headers, body) = first;
     let answer = post(address, "/", &headers, &body);
     assert_eq!(
-        (answer.status, answer.header("retry-after")),
-        (503, Some("5"))
+        (
+            answer.status,
+            answer.body.as_str(),
+            answer.header("retry-after")
+        ),
+        (503, r#"{"error":"busy"}"#, Some("5"))
     );
 }
 
