@@ -701,13 +701,7 @@ fn errors_map_to_stable_codes_and_statuses() {
         ),
         (Error::StoreUnavailable, "store_unavailable", 503),
         (Error::Misconfigured, "misconfigured", 500),
-        (
-            Error::Busy {
-                retry_after_secs: 5,
-            },
-            "busy",
-            503,
-        ),
+        (Error::Busy { retry_after_secs: 5 }, "busy", 503),
     ];
     for (error, code, status) in table {
         assert_eq!(
