@@ -8,16 +8,48 @@
 #   LOAD <framework> verified_rps=… bare_rps=… ratio=… non2xx=…
 # Then the peak memory of a receiver under a flood of distinct event ids.
 #
-#   scripts/load.sh [seconds per run, default 5]
+#   scripts/load.sh [--write] [seconds per run, default 5]
+#
+# Progress goes to stderr as it happens; the report goes to stdout, and into
+# BENCHMARKS.md (its "load" section) only with --write.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-duration="${1:-5}"
+
+usage() {
+    cat <<'USAGE'
+usage: scripts/load.sh [--write] [SECONDS]
+
+Drives the example receivers (verification on) and a bare route with wrk on
+127.0.0.1, SECONDS per run (default 5), three runs per route, then measures
+memory under a flood of distinct event ids. Progress goes to stderr; the
+report goes to stdout.
+
+  --write   also replace the "load" section of BENCHMARKS.md with the report
+  --help    show this help
+USAGE
+}
+
+write=false
+duration=5
+for argument in "$@"; do
+    case "$argument" in
+        --write) write=true ;;
+        -h | --help) usage; exit 0 ;;
+        -*) echo "load.sh: unknown option $argument" >&2; usage >&2; exit 2 ;;
+        *[!0-9]* | '') echo "load.sh: SECONDS must be a whole number, not $argument" >&2; exit 2 ;;
+        *) duration="$argument" ;;
+    esac
+done
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+started=$SECONDS
+progress() { printf '[load %3ds] %s\n' "$((SECONDS - started))" "$*" >&2; }
 
 if ! command -v wrk >/dev/null 2>&1; then
+    progress "installing wrk"
     apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
 fi
 
+progress "building the receivers and the command (release)"
 cargo build -q --release --example axum_receiver --features axum
 cargo build -q --release --example actix_receiver --features actix
 cargo build -q --release -p hookguard-bench --bin bare_receiver --bin flood
@@ -86,9 +118,11 @@ for framework in axum actix; do
     wait_for "$bare_port"
 
     verified_runs=() bare_runs=() verified_non2xx=0 bare_non2xx=0
-    for _ in 1 2 3; do
+    for run in 1 2 3; do
+        progress "$framework run $run/3: verified route, ${duration} s"
         read -r rps non2xx < <(drive "$verified_port")
         verified_runs+=("$rps") verified_non2xx=$((verified_non2xx + non2xx))
+        progress "$framework run $run/3: bare route, ${duration} s"
         read -r rps non2xx < <(drive "$bare_port")
         bare_runs+=("$rps") bare_non2xx=$((bare_non2xx + non2xx))
     done
@@ -102,9 +136,11 @@ print(f"LOAD {framework} verified_rps={verified:.0f} bare_rps={bare:.0f} ratio={
 PY
 done
 
+progress "flood: one million distinct event ids, in-process"
 "$target_dir/release/flood" | tee -a "$work/results"
 
-python3 - "$work/results" "$duration" <<'PY' | python3 scripts/write_section.py load
+progress "report"
+python3 - "$work/results" "$duration" <<'PY' >"$work/section.md"
 import os, re, sys
 from datetime import datetime, timezone
 lines = open(sys.argv[1]).read().splitlines()
@@ -132,3 +168,11 @@ for line in lines:
         print(f"| {int(match[1]):,} | {int(match[2]):,} | {match[3]} |")
 print("\nThe peak stops growing once the store holds its bound of keys: memory is bounded.")
 PY
+
+if "$write"; then
+    python3 scripts/write_section.py load <"$work/section.md"
+    progress "done: BENCHMARKS.md updated"
+else
+    cat "$work/section.md"
+    progress "done: BENCHMARKS.md left as it is (pass --write to update it)"
+fi

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -29,45 +30,123 @@ pub(crate) enum Command {
         after_help = "Example:\n  hookguard verify --provider nomos --secret-env NOMOS_WEBHOOK_SECRET \\\n    --header 'X-Nomos-Signature: t=1768473000,v1=5f…' --body-file event.json --now 1768473005"
     )]
     Verify(VerifyArgs),
-    /// POST a signed delivery (a file, or a generated test event for --topic).
+    /// POST a signed delivery over http or https (a file, or a generated test event for --topic).
     #[command(
         after_help = "Example:\n  hookguard send --provider nomos --secret-env NOMOS_WEBHOOK_SECRET \\\n    --url http://127.0.0.1:3000/ --topic subscription.created"
     )]
     Send(SendArgs),
-    /// Run a receiver at POST / that prints each verified event as one JSON line.
+    /// Run a receiver (POST / by default) that prints each verified event as one JSON line.
     #[command(
         after_help = "Example:\n  hookguard listen --provider nomos --secret-env NOMOS_WEBHOOK_SECRET --addr 127.0.0.1:3000 --dedupe memory"
     )]
     Listen(ListenArgs),
 }
 
-/// The secrets of an endpoint: given, or read from the environment.
+/// The one secret to sign with, for `sign` and `send`.
 #[derive(Debug, Args)]
-pub(crate) struct SecretArgs {
-    /// An endpoint secret; repeat it while rotating (the first is used to sign).
+pub(crate) struct SigningSecret {
+    /// The endpoint secret to sign with (visible in the process list: prefer --secret-env or --secret-file).
     #[arg(long = "secret", value_name = "S")]
     pub(crate) secrets: Vec<String>,
-    /// The name of an environment variable that holds a secret (keeps it out of the process list); may repeat.
+    /// The name of an environment variable that holds the secret to sign with.
     #[arg(long = "secret-env", value_name = "VAR")]
     pub(crate) secret_envs: Vec<String>,
+    /// A file whose first line is the secret to sign with.
+    #[arg(long = "secret-file", value_name = "PATH")]
+    pub(crate) secret_files: Vec<PathBuf>,
 }
 
-impl SecretArgs {
-    /// Every secret, the `--secret` ones first, then the `--secret-env` ones.
-    pub(crate) fn collect(&self) -> Result<Vec<String>, Failure> {
-        let mut secrets = self.secrets.clone();
-        for name in &self.secret_envs {
-            let value = std::env::var(name)
-                .map_err(|_| Failure::Usage(format!("environment variable {name} is not set")))?;
-            secrets.push(value);
-        }
-        if secrets.is_empty() {
+impl SigningSecret {
+    /// The secret; exactly one of the three sources must give one.
+    pub(crate) fn collect(&self) -> Result<String, Failure> {
+        let mut secrets = collect(&self.secrets, &self.secret_envs, &self.secret_files)?;
+        if secrets.len() > 1 {
             return Err(Failure::Usage(
-                "give at least one --secret or --secret-env".into(),
+                "signing uses one secret: give one --secret, --secret-env or --secret-file".into(),
             ));
         }
-        Ok(secrets)
+        Ok(secrets.remove(0))
     }
+}
+
+/// The secrets a receiver accepts, for `verify` and `listen`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyingSecrets {
+    /// An endpoint secret (visible in the process list: prefer --secret-env or --secret-file); repeat while rotating: a delivery passes if any matches.
+    #[arg(long = "secret", value_name = "S")]
+    pub(crate) secrets: Vec<String>,
+    /// The name of an environment variable that holds a secret; may repeat.
+    #[arg(long = "secret-env", value_name = "VAR")]
+    pub(crate) secret_envs: Vec<String>,
+    /// A file whose first line is a secret; may repeat. `secret_index` counts --secret, then --secret-env, then --secret-file.
+    #[arg(long = "secret-file", value_name = "PATH")]
+    pub(crate) secret_files: Vec<PathBuf>,
+}
+
+impl VerifyingSecrets {
+    /// Every secret: the `--secret` ones, then `--secret-env`, then `--secret-file`.
+    pub(crate) fn collect(&self) -> Result<Vec<String>, Failure> {
+        collect(&self.secrets, &self.secret_envs, &self.secret_files)
+    }
+}
+
+/// The longest first line `--secret-file` reads; real secrets are far shorter.
+const SECRET_FILE_LIMIT: u64 = 4096;
+
+fn collect(
+    given: &[String],
+    env_names: &[String],
+    files: &[PathBuf],
+) -> Result<Vec<String>, Failure> {
+    let mut secrets = given.to_vec();
+    for name in env_names {
+        let value = std::env::var(name)
+            .map_err(|_| Failure::Usage(format!("environment variable {name} is not set")))?;
+        secrets.push(value);
+    }
+    for path in files {
+        secrets.push(first_line(path)?);
+    }
+    if secrets.is_empty() {
+        return Err(Failure::Usage(
+            "give at least one --secret, --secret-env or --secret-file".into(),
+        ));
+    }
+    Ok(secrets)
+}
+
+/// The first line of a secret file, without its line ending. The file is
+/// read no further than [`SECRET_FILE_LIMIT`] bytes; the secret itself is
+/// never part of an error.
+fn first_line(path: &std::path::Path) -> Result<String, Failure> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let file = std::fs::File::open(path)
+        .map_err(|error| Failure::Usage(format!("cannot read --secret-file {shown}: {error}")))?;
+    let mut head = Vec::new();
+    file.take(SECRET_FILE_LIMIT + 1)
+        .read_to_end(&mut head)
+        .map_err(|error| Failure::Usage(format!("cannot read --secret-file {shown}: {error}")))?;
+    let line = match head.iter().position(|&byte| byte == b'\n') {
+        Some(end) => &head[..end],
+        None if head.len() as u64 > SECRET_FILE_LIMIT => {
+            return Err(Failure::Usage(format!(
+                "--secret-file {shown}: the first line is longer than {SECRET_FILE_LIMIT} bytes"
+            )));
+        }
+        None => &head[..],
+    };
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.is_empty() {
+        return Err(Failure::Usage(format!(
+            "--secret-file {shown}: the first line is empty"
+        )));
+    }
+    String::from_utf8(line.to_vec()).map_err(|_| {
+        Failure::Usage(format!(
+            "--secret-file {shown}: the first line is not UTF-8"
+        ))
+    })
 }
 
 #[derive(Debug, Args)]
@@ -76,7 +155,7 @@ pub(crate) struct SignArgs {
     #[arg(long, value_name = "P")]
     pub(crate) provider: Provider,
     #[command(flatten)]
-    pub(crate) secret: SecretArgs,
+    pub(crate) secret: SigningSecret,
     /// The body to sign, or - for standard input.
     #[arg(long, value_name = "F")]
     pub(crate) body_file: PathBuf,
@@ -94,7 +173,7 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "P")]
     pub(crate) provider: Provider,
     #[command(flatten)]
-    pub(crate) secret: SecretArgs,
+    pub(crate) secret: VerifyingSecrets,
     /// A request header as `Name: value`; repeat for each (a name given twice is a repeated field).
     #[arg(long = "header", value_name = "'Name: value'")]
     pub(crate) headers: Vec<String>,
@@ -115,8 +194,8 @@ pub(crate) struct SendArgs {
     #[arg(long, value_name = "P")]
     pub(crate) provider: Provider,
     #[command(flatten)]
-    pub(crate) secret: SecretArgs,
-    /// Where to POST (plain http://).
+    pub(crate) secret: SigningSecret,
+    /// Where to POST: http:// or https:// (certificates checked against the system's roots).
     #[arg(long, value_name = "URL")]
     pub(crate) url: String,
     /// The body to send, or - for standard input.
@@ -128,15 +207,34 @@ pub(crate) struct SendArgs {
     )]
     pub(crate) body_file: Option<PathBuf>,
     /// Send a generated test event of this topic, with fresh ids.
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", help = TOPIC_HELP)]
     pub(crate) topic: Option<String>,
     /// The send time in Unix seconds (default: now).
     #[arg(long, value_name = "T")]
     pub(crate) timestamp: Option<u64>,
+    /// The message id: Standard Webhooks `webhook-id`, GitHub `X-GitHub-Delivery`, and with --topic the event's own id (Nomos, Stripe, Standard Webhooks `id`; Noma `delivery_id`). Default: generated.
+    #[arg(long, value_name = "ID")]
+    pub(crate) id: Option<String>,
+    /// An extra request header as `Name: value`; repeat for each. The first one of a name replaces a generated header of that name (to send a forged signature on purpose), later ones add to it.
+    #[arg(long = "header", value_name = "'Name: value'")]
+    pub(crate) headers: Vec<String>,
+    /// Accept any certificate, for a local receiver with a self-signed one. Refused unless the URL's host is localhost or a loopback address.
+    #[arg(long)]
+    pub(crate) insecure: bool,
     /// Seconds to wait for the answer.
     #[arg(long, value_name = "SECS", default_value_t = 10)]
     pub(crate) timeout: u64,
 }
+
+/// `send --topic`'s help: the topics each provider defines today.
+const TOPIC_HELP: &str = "Send a generated test event of this topic, with fresh ids. \
+Known topics: nomos: subscription.created, subscription.confirmed, subscription.activated, \
+subscription.terminated, subscription.ended, test.event; \
+noma: content.created, content.updated, content.published, content.unpublished, content.deleted, \
+content.trashed, content.restored, auth.signup.success, auth.login.success, auth.logout.success, \
+auth.logout_all.success, auth.email_verification.verified; \
+standard, stripe: any event `type` (e.g. invoice.paid); github: any event name (e.g. push). \
+Another topic is sent as given, with a warning.";
 
 #[derive(Debug, Args)]
 pub(crate) struct ListenArgs {
@@ -144,13 +242,55 @@ pub(crate) struct ListenArgs {
     #[arg(long, value_name = "P")]
     pub(crate) provider: Provider,
     #[command(flatten)]
-    pub(crate) secret: SecretArgs,
+    pub(crate) secret: VerifyingSecrets,
     /// The address to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:3000")]
     pub(crate) addr: SocketAddr,
+    /// The path deliveries are POSTed to; other methods there answer 405, other paths 404.
+    #[arg(long, value_name = "PATH", default_value = "/")]
+    pub(crate) path: String,
     /// Handle each event once: `memory`, or a Redis URL (`redis://host:port/`) shared by several listeners.
     #[arg(long, value_name = "memory|redis://…")]
     pub(crate) dedupe: Option<String>,
+    /// How long a request head may take to arrive, including the first one on an idle connection; then the connection is closed (`10`, `10s` or `500ms`).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
+    pub(crate) header_timeout: Duration,
+    /// How long a request body may go without a byte arriving; then the connection is closed. An idle timer, not a total: a large, slow but steady delivery passes.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
+    pub(crate) body_timeout: Duration,
+    /// How many connections are served at once; past it, new ones wait in the listen backlog.
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_connections: u32,
+    /// How many event lines may wait for standard output (for tests).
+    #[arg(long, hide = true, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) output_queue: u32,
+    /// How long a verified delivery waits to enter the output queue (for tests).
+    #[arg(long, hide = true, default_value = "5s", value_parser = duration)]
+    pub(crate) queue_wait: Duration,
+    /// How long a queued delivery waits for its line to be written (for tests).
+    #[arg(long, hide = true, default_value = "5s", value_parser = duration)]
+    pub(crate) flush_wait: Duration,
+}
+
+/// A duration: whole seconds (`10`, `10s`) or milliseconds (`500ms`), at most a day.
+fn duration(text: &str) -> Result<Duration, String> {
+    let (digits, unit) = match text.strip_suffix("ms") {
+        Some(digits) => (digits, Duration::from_millis(1)),
+        None => (
+            text.strip_suffix('s').unwrap_or(text),
+            Duration::from_secs(1),
+        ),
+    };
+    let usage = || format!("{text:?} is not a duration such as 10, 10s or 500ms");
+    if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(usage());
+    }
+    let count: u32 = digits.parse().map_err(|_| usage())?;
+    let duration = unit.saturating_mul(count);
+    if duration.is_zero() || duration > Duration::from_secs(86_400) {
+        return Err(format!("{text:?} must be more than 0 and at most a day"));
+    }
+    Ok(duration)
 }
 
 /// The body from a file, or from standard input for `-`.

@@ -7,9 +7,11 @@
 mod args;
 mod listen;
 mod output;
+mod printer;
 mod provider;
 mod sample;
 mod send;
+mod server;
 mod sign;
 mod verify;
 

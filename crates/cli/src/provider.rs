@@ -61,3 +61,66 @@ pub(crate) fn fresh_id(prefix: &str) -> String {
         .collect();
     format!("{prefix}{tail}")
 }
+
+impl Provider {
+    /// The name on the command line.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Nomos => "nomos",
+            Self::Noma => "noma",
+            Self::Standard => "standard",
+            Self::Stripe => "stripe",
+            Self::Github => "github",
+        }
+    }
+
+    /// The topics the provider defines today, as `send --topic` generates
+    /// them; `None` where any topic is the sender's own choice.
+    pub(crate) fn known_topics(self) -> Option<&'static [&'static str]> {
+        match self {
+            Self::Nomos => Some(&[
+                "subscription.created",
+                "subscription.confirmed",
+                "subscription.activated",
+                "subscription.terminated",
+                "subscription.ended",
+                "test.event",
+            ]),
+            Self::Noma => Some(&[
+                "content.created",
+                "content.updated",
+                "content.published",
+                "content.unpublished",
+                "content.deleted",
+                "content.trashed",
+                "content.restored",
+                "auth.signup.success",
+                "auth.login.success",
+                "auth.logout.success",
+                "auth.logout_all.success",
+                "auth.email_verification.verified",
+            ]),
+            Self::Standard | Self::Stripe | Self::Github => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hookguard_core::noma::NomaTopic;
+    use hookguard_core::nomos::NomosTopic;
+
+    use super::Provider;
+
+    #[test]
+    fn every_listed_topic_is_one_the_core_knows() {
+        for topic in Provider::Nomos.known_topics().unwrap() {
+            let parsed: NomosTopic = topic.parse().unwrap();
+            assert!(!matches!(parsed, NomosTopic::Other(_)), "{topic}");
+        }
+        for topic in Provider::Noma.known_topics().unwrap() {
+            let parsed: NomaTopic = topic.parse().unwrap();
+            assert!(!matches!(parsed, NomaTopic::Other(_)), "{topic}");
+        }
+    }
+}

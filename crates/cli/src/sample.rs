@@ -8,11 +8,14 @@ use crate::provider::{Provider, fresh_id};
 
 /// The body of a test event of `topic` sent at `timestamp`, and the extra
 /// headers the provider sends with it (GitHub names its event in one).
+/// `id`, when given, is the event's own id (Noma: its `delivery_id`).
 pub(crate) fn event(
     provider: Provider,
     topic: &str,
     timestamp: u64,
+    id: Option<&str>,
 ) -> (Vec<u8>, Vec<(&'static str, String)>) {
+    let event_id = || id.map_or_else(|| fresh_id("evt_"), str::to_owned);
     let time = chrono::DateTime::<Utc>::from_timestamp(i64::try_from(timestamp).unwrap_or(0), 0)
         .unwrap_or_default();
     let mut headers = Vec::new();
@@ -26,15 +29,19 @@ pub(crate) fn event(
                 context = json!({});
             }
             json!({
-                "id": fresh_id("evt_"),
+                "id": event_id(),
                 "timestamp": time.to_rfc3339_opts(SecondsFormat::Millis, true),
                 "topic": topic,
                 "context": context,
             })
         }
-        Provider::Noma => noma(topic, &time.to_rfc3339_opts(SecondsFormat::Secs, false)),
+        Provider::Noma => noma(
+            topic,
+            &time.to_rfc3339_opts(SecondsFormat::Secs, false),
+            id.map_or_else(|| fresh_id("delivery-"), str::to_owned),
+        ),
         Provider::Standard | Provider::Stripe => json!({
-            "id": fresh_id("evt_"),
+            "id": event_id(),
             "type": topic,
             "created": timestamp,
             "data": { "object": { "id": fresh_id("obj_") } },
@@ -47,7 +54,7 @@ pub(crate) fn event(
     (body.to_string().into_bytes(), headers)
 }
 
-fn noma(topic: &str, timestamp: &str) -> Value {
+fn noma(topic: &str, timestamp: &str, delivery_id: String) -> Value {
     let project = fresh_id("project-");
     if topic.starts_with("auth.") {
         return json!({
@@ -57,7 +64,7 @@ fn noma(topic: &str, timestamp: &str) -> Value {
             "auth_user_uuid": fresh_id("user-"),
             "auth_user_email": "test@example.com",
             "timestamp": timestamp,
-            "delivery_id": fresh_id("delivery-"),
+            "delivery_id": delivery_id,
         });
     }
     let mut body = json!({
@@ -66,7 +73,7 @@ fn noma(topic: &str, timestamp: &str) -> Value {
         "collection_id": 1,
         "content_id": 42,
         "timestamp": timestamp,
-        "delivery_id": fresh_id("delivery-"),
+        "delivery_id": delivery_id,
     });
     if topic != "content.deleted" {
         body["content_entry"] = json!({

@@ -10,13 +10,13 @@ use crate::args::{SignArgs, read_body};
 use crate::provider::{fresh_id, unix_now, with_event};
 
 pub(crate) fn run(arguments: &SignArgs) -> Result<ExitCode, Failure> {
-    let secrets = arguments.secret.collect()?;
+    let secret = arguments.secret.collect()?;
     let body = read_body(&arguments.body_file)?;
     let timestamp = arguments.timestamp.unwrap_or_else(unix_now);
     let id = arguments.id.clone().unwrap_or_else(|| fresh_id("msg_"));
     let headers = with_event!(
         arguments.provider,
-        signature_headers(&secrets[0], timestamp, &id, &body)
+        signature_headers(&secret, timestamp, &id, &body)
     )?;
     for (name, value) in &headers {
         println!("{name}: {}", value.to_str().unwrap_or_default());

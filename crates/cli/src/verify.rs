@@ -65,7 +65,7 @@ where
 }
 
 /// `Name: value` lines into a header map; a name given twice stays twice.
-fn parse_headers(lines: &[String]) -> Result<HeaderMap, Failure> {
+pub(crate) fn parse_headers(lines: &[String]) -> Result<HeaderMap, Failure> {
     let mut headers = HeaderMap::new();
     for line in lines {
         let usage = || Failure::Usage(format!("--header {line:?} is not `Name: value`"));

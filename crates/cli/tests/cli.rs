@@ -249,7 +249,7 @@ fn usage_errors_exit_2_with_the_reason() {
     let cases: [(&[&str], &str); 6] = [
         (
             &["verify", "--provider", "nomos", "--body-file", path],
-            "give at least one --secret or --secret-env",
+            "give at least one --secret, --secret-env or --secret-file",
         ),
         (
             &[
