@@ -33,7 +33,12 @@ struct Common {
     #[arg(long, global = true, value_name = "ID", env = "NOMA_PROJECT_ID")]
     project_id: Option<String>,
     /// The environment variable that holds the API token (admin ability); the token never goes on the command line.
-    #[arg(long, global = true, value_name = "VAR", default_value = "NOMA_API_KEY")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "VAR",
+        default_value = "NOMA_API_KEY"
+    )]
     api_key_env: String,
     /// Print the API's JSON (one line per webhook or log row) instead of a table.
     #[arg(long, global = true)]
@@ -43,10 +48,14 @@ struct Common {
 #[derive(Debug, Subcommand)]
 enum NomaCommand {
     /// Register a webhook; with --secret-file, a new signing secret is generated into a new file (0600).
-    #[command(after_help = "Example:\n  export NOMA_PROJECT_ID=… NOMA_API_KEY=…\n  hookguard noma create --name 'Site rebuild' --url https://hooks.example.com/noma \\\n    --event content.published --event content.updated --source cms --source api \\\n    --secret-file ./noma-webhook-secret")]
+    #[command(
+        after_help = "Example:\n  export NOMA_PROJECT_ID=… NOMA_API_KEY=…\n  hookguard noma create --name 'Site rebuild' --url https://hooks.example.com/noma \\\n    --event content.published --event content.updated --source cms --source api \\\n    --secret-file ./noma-webhook-secret"
+    )]
     Create(DefinitionArgs),
     /// Replace a webhook's whole definition (Noma's PUT is not a patch: give every flag, the secret choice too).
-    #[command(after_help = "Example:\n  hookguard noma update 9f0c2b1e-… --name 'Site rebuild' --url https://hooks.example.com/noma \\\n    --event content.published --source cms --secret-env NOMA_WEBHOOK_SECRET --disabled")]
+    #[command(
+        after_help = "Example:\n  hookguard noma update 9f0c2b1e-… --name 'Site rebuild' --url https://hooks.example.com/noma \\\n    --event content.published --source cms --secret-env NOMA_WEBHOOK_SECRET --disabled"
+    )]
     Update {
         /// The webhook's UUID.
         uuid: String,
@@ -81,7 +90,9 @@ enum NomaCommand {
         per_page: u64,
     },
     /// Rotate the signing secret in two steps, so no delivery fails in between.
-    #[command(after_help = "Example:\n  hookguard noma rotate-secret 9f0c2b1e-… --secret-file ./noma-secret.next\n  # deploy the receiver with the new and the old secret, then:\n  hookguard noma rotate-secret 9f0c2b1e-… --secret-file ./noma-secret.next --commit")]
+    #[command(
+        after_help = "Example:\n  hookguard noma rotate-secret 9f0c2b1e-… --secret-file ./noma-secret.next\n  # deploy the receiver with the new and the old secret, then:\n  hookguard noma rotate-secret 9f0c2b1e-… --secret-file ./noma-secret.next --commit"
+    )]
     RotateSecret {
         /// The webhook's UUID.
         uuid: String,
@@ -257,10 +268,11 @@ fn definition(arguments: &DefinitionArgs) -> Result<WebhookDefinition, Failure> 
             errors.join("; ")
         )));
     }
-    let mut definition =
-        WebhookDefinition::new(&arguments.name, &arguments.url, events, sources);
+    let mut definition = WebhookDefinition::new(&arguments.name, &arguments.url, events, sources);
     definition.description.clone_from(&arguments.description);
-    definition.collection_ids.clone_from(&arguments.collection_ids);
+    definition
+        .collection_ids
+        .clone_from(&arguments.collection_ids);
     definition.payload = !arguments.no_payload;
     definition.status = !arguments.disabled;
     Ok(definition)
@@ -309,7 +321,12 @@ async fn register(
             return Err(failure(error));
         }
     };
-    output::registered(&registered.webhook, uuid.is_none(), arguments.secret_file.as_deref(), json);
+    output::registered(
+        &registered.webhook,
+        uuid.is_none(),
+        arguments.secret_file.as_deref(),
+        json,
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -318,7 +335,10 @@ async fn register(
 fn forget_secret_file(path: &Path, error: &Error) {
     if error.status().is_some() {
         if std::fs::remove_file(path).is_ok() {
-            eprintln!("removed {}: the API refused it, nothing was registered", path.display());
+            eprintln!(
+                "removed {}: the API refused it, nothing was registered",
+                path.display()
+            );
         }
     } else {
         eprintln!(
@@ -344,7 +364,8 @@ async fn rotate(
         output::rotation_steps(uuid, path, json);
         return Ok(ExitCode::SUCCESS);
     }
-    let secret = WebhookSecret::read_file(path).map_err(|error| Failure::Usage(error.to_string()))?;
+    let secret =
+        WebhookSecret::read_file(path).map_err(|error| Failure::Usage(error.to_string()))?;
     let current = client.get(uuid).await.map_err(failure)?;
     let next = WebhookDefinition::from_webhook(&current, Some(secret)).map_err(|unknown| {
         Failure::Failed(format!(

@@ -29,17 +29,29 @@ pub fn is_public(address: IpAddr) -> bool {
 const V4_BLOCKS: &[([u8; 4], u8, &str)] = &[
     ([0, 0, 0, 0], 8, "\"this network\" (0.0.0.0/8)"),
     ([10, 0, 0, 0], 8, "private (10.0.0.0/8)"),
-    ([100, 64, 0, 0], 10, "shared address space, CGNAT (100.64.0.0/10)"),
+    (
+        [100, 64, 0, 0],
+        10,
+        "shared address space, CGNAT (100.64.0.0/10)",
+    ),
     ([127, 0, 0, 0], 8, "loopback (127.0.0.0/8)"),
     ([169, 254, 0, 0], 16, "link-local (169.254.0.0/16)"),
     ([172, 16, 0, 0], 12, "private (172.16.0.0/12)"),
-    ([192, 0, 0, 0], 24, "IETF protocol assignments (192.0.0.0/24)"),
+    (
+        [192, 0, 0, 0],
+        24,
+        "IETF protocol assignments (192.0.0.0/24)",
+    ),
     ([192, 0, 2, 0], 24, "documentation (192.0.2.0/24)"),
     ([192, 31, 196, 0], 24, "AS112 (192.31.196.0/24)"),
     ([192, 52, 193, 0], 24, "AMT (192.52.193.0/24)"),
     ([192, 88, 99, 0], 24, "6to4 relay anycast (192.88.99.0/24)"),
     ([192, 168, 0, 0], 16, "private (192.168.0.0/16)"),
-    ([192, 175, 48, 0], 24, "AS112 direct delegation (192.175.48.0/24)"),
+    (
+        [192, 175, 48, 0],
+        24,
+        "AS112 direct delegation (192.175.48.0/24)",
+    ),
     ([198, 18, 0, 0], 15, "benchmarking (198.18.0.0/15)"),
     ([198, 51, 100, 0], 24, "documentation (198.51.100.0/24)"),
     ([203, 0, 113, 0], 24, "documentation (203.0.113.0/24)"),
@@ -57,7 +69,11 @@ fn v4_reason(address: Ipv4Addr) -> Option<&'static str> {
 
 /// IPv6 blocks inside `2000::/3` (everything outside it is refused first).
 const V6_BLOCKS: &[(u128, u8, &str)] = &[
-    (0x2001_0000 << 96, 23, "IETF protocol assignments (2001::/23)"),
+    (
+        0x2001_0000 << 96,
+        23,
+        "IETF protocol assignments (2001::/23)",
+    ),
     (0x2001_0db8 << 96, 32, "documentation (2001:db8::/32)"),
     (0x2620_004f_8000 << 80, 48, "AS112 (2620:4f:8000::/48)"),
     (0x3fff << 112, 20, "documentation (3fff::/20)"),
@@ -104,9 +120,9 @@ fn v6_reason(address: Ipv6Addr) -> Option<&'static str> {
     if !within(0x2000 << 112, 3) {
         return Some("not global unicast (outside 2000::/3)");
     }
-    V6_BLOCKS.iter().find_map(|(network, prefix, what)| {
-        within(*network, u32::from(*prefix)).then_some(*what)
-    })
+    V6_BLOCKS
+        .iter()
+        .find_map(|(network, prefix, what)| within(*network, u32::from(*prefix)).then_some(*what))
 }
 
 #[cfg(test)]

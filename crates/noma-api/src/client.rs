@@ -5,9 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
-use url::Host;
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
+use url::Host;
 
 use crate::validate::{Resolve, SystemResolver, validate};
 use crate::{ApiToken, Error, FieldError, LogEntry, LogPage, Webhook, WebhookDefinition};
@@ -253,9 +253,7 @@ impl Client {
     /// the transport errors of every call.
     pub async fn create(&self, definition: &WebhookDefinition) -> Result<Registered, Error> {
         let warnings = self.validate(definition).await?;
-        let answer = self
-            .call(Method::POST, "", &[], Some(definition))
-            .await?;
+        let answer = self.call(Method::POST, "", &[], Some(definition)).await?;
         Ok(Registered {
             webhook: self.one_webhook(answer, "")?,
             warnings,
@@ -307,9 +305,7 @@ impl Client {
     ) -> Result<Registered, Error> {
         let path = uuid_path(uuid)?;
         let warnings = self.validate(definition).await?;
-        let answer = self
-            .call(Method::PUT, &path, &[], Some(definition))
-            .await?;
+        let answer = self.call(Method::PUT, &path, &[], Some(definition)).await?;
         Ok(Registered {
             webhook: self.one_webhook(answer, &path)?,
             warnings,
@@ -338,7 +334,10 @@ impl Client {
     pub async fn logs(&self, uuid: &str, page: u64, per_page: u64) -> Result<LogPage, Error> {
         let path = format!("{}/logs", uuid_path(uuid)?);
         check_page(page, per_page)?;
-        let query = [("page", page.to_string()), ("paginate", per_page.to_string())];
+        let query = [
+            ("page", page.to_string()),
+            ("paginate", per_page.to_string()),
+        ];
         let answer = self.call(Method::GET, &path, &query, None).await?;
         let url = format!("{}{path}", self.webhooks_url());
         let (rows, pages) = page_rows(answer, &url)?;
@@ -446,13 +445,12 @@ impl Client {
                     .body(body.clone());
             }
             let attempt = self.attempt(request, &shown_url);
-            let (status, retry_after, bytes) =
-                tokio::time::timeout(self.attempt_timeout, attempt)
-                    .await
-                    .map_err(|_| Error::Timeout {
-                        url: shown_url.clone(),
-                        after: self.attempt_timeout,
-                    })??;
+            let (status, retry_after, bytes) = tokio::time::timeout(self.attempt_timeout, attempt)
+                .await
+                .map_err(|_| Error::Timeout {
+                    url: shown_url.clone(),
+                    after: self.attempt_timeout,
+                })??;
             if status == StatusCode::TOO_MANY_REQUESTS && retries < MAX_RETRIES {
                 retries += 1;
                 let wait = retry_delay(retry_after.as_deref(), chrono::Utc::now())
@@ -622,7 +620,11 @@ fn check_page(page: u64, per_page: u64) -> Result<(), Error> {
     if per_page == 0 {
         errors.push(FieldError::new("paginate", "must be at least 1"));
     }
-    if errors.is_empty() { Ok(()) } else { Err(Error::Invalid(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors))
+    }
 }
 
 /// Laravel's pagination numbers, when present.
@@ -752,15 +754,29 @@ mod tests {
             "https://app.nomacms.com/?x=1",
             "nonsense",
         ] {
-            assert!(matches!(check_base_url(refused), Err(Error::Config(_))), "{refused}");
+            assert!(
+                matches!(check_base_url(refused), Err(Error::Config(_))),
+                "{refused}"
+            );
         }
     }
 
     #[test]
     fn a_uuid_cannot_reach_another_route() {
         assert_eq!(uuid_path("9f0c-AB12").unwrap(), "/9f0c-AB12");
-        for hostile in ["", "../projects", "a/b", "a?x=1", "a#b", "a%2F", &"a".repeat(65)] {
-            assert!(matches!(uuid_path(hostile), Err(Error::Invalid(_))), "{hostile}");
+        for hostile in [
+            "",
+            "../projects",
+            "a/b",
+            "a?x=1",
+            "a#b",
+            "a%2F",
+            &"a".repeat(65),
+        ] {
+            assert!(
+                matches!(uuid_path(hostile), Err(Error::Invalid(_))),
+                "{hostile}"
+            );
         }
     }
 
@@ -769,7 +785,10 @@ mod tests {
         let client = Client::builder("proj", ApiToken::new("tok-3f9a"))
             .build()
             .unwrap();
-        let shown = format!("{client:?} {:?}", Client::builder("p", ApiToken::new("tok-3f9a")));
+        let shown = format!(
+            "{client:?} {:?}",
+            Client::builder("p", ApiToken::new("tok-3f9a"))
+        );
         assert!(!shown.contains("tok-3f9a"), "{shown}");
         assert!(shown.contains("proj"));
     }
@@ -780,7 +799,9 @@ mod tests {
             Client::builder("", ApiToken::new("t")).build(),
             Err(Error::Config(_))
         ));
-        let error = Client::builder("p", ApiToken::new("line\nbreak-tok")).build().unwrap_err();
+        let error = Client::builder("p", ApiToken::new("line\nbreak-tok"))
+            .build()
+            .unwrap_err();
         assert!(!error.to_string().contains("break-tok"));
     }
 }

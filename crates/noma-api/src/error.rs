@@ -138,7 +138,11 @@ impl fmt::Display for Error {
             }
             Self::Unreachable { url, cause } => write!(f, "cannot reach {url}: {cause}"),
             Self::Timeout { url, after } => {
-                write!(f, "no complete answer from {url} within {} s", after.as_secs_f64())
+                write!(
+                    f,
+                    "no complete answer from {url} within {} s",
+                    after.as_secs_f64()
+                )
             }
             Self::ResponseTooLarge { url, limit } => {
                 write!(f, "the answer from {url} is larger than {limit} bytes")

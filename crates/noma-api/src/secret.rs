@@ -65,7 +65,10 @@ impl WebhookSecret {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(path).map_err(failed)?;
-        if let Err(error) = file.write_all(secret.0.as_bytes()).and_then(|()| file.sync_all()) {
+        if let Err(error) = file
+            .write_all(secret.0.as_bytes())
+            .and_then(|()| file.sync_all())
+        {
             drop(file);
             // The file is ours and holds no usable secret: do not leave it.
             let _ = std::fs::remove_file(path);
@@ -207,7 +210,10 @@ mod tests {
     fn reading_takes_the_first_line_and_keeps_its_white_space() {
         let path = scratch("lines");
         std::fs::write(&path, " padded \r\nsecond line").unwrap();
-        assert_eq!(WebhookSecret::read_file(&path).unwrap().expose(), " padded ");
+        assert_eq!(
+            WebhookSecret::read_file(&path).unwrap().expose(),
+            " padded "
+        );
     }
 
     #[test]

@@ -140,7 +140,7 @@ pub fn check_fields(definition: &WebhookDefinition) -> Vec<FieldError> {
 /// The reason, without the secret.
 pub fn check_secret(secret: &str) -> Result<(), String> {
     let length = secret.chars().count();
-    if length < MIN_SECRET || length > MAX_TEXT {
+    if !(MIN_SECRET..=MAX_TEXT).contains(&length) {
         return Err(format!(
             "is {length} characters; it must be {MIN_SECRET} to {MAX_TEXT}"
         ));
@@ -254,7 +254,10 @@ mod tests {
         assert_eq!(fields, ["name", "secret", "events", "sources"]);
 
         bad.name = "n".repeat(256);
-        assert_eq!(check_fields(&bad)[0].message, "is 256 characters; at most 255");
+        assert_eq!(
+            check_fields(&bad)[0].message,
+            "is 256 characters; at most 255"
+        );
         bad.name = "é".repeat(255);
         assert_eq!(check_fields(&bad)[0].field, "secret");
     }
@@ -282,7 +285,10 @@ mod tests {
             let addresses = self.0.clone();
             Box::pin(async move {
                 if addresses.is_empty() {
-                    Err(std::io::Error::new(std::io::ErrorKind::NotFound, "no such host"))
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "no such host",
+                    ))
                 } else {
                     Ok(addresses)
                 }
@@ -292,7 +298,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_name_resolving_to_a_private_address_is_refused() {
-        let resolver = Fixed(vec!["8.8.8.8".parse().unwrap(), "10.1.1.1".parse().unwrap()]);
+        let resolver = Fixed(vec![
+            "8.8.8.8".parse().unwrap(),
+            "10.1.1.1".parse().unwrap(),
+        ]);
         let error = validate(&definition("https://rebind.example.com/"), &resolver)
             .await
             .unwrap_err();
@@ -311,6 +320,9 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(warnings.len(), 1);
-        assert!(warnings[0].message.contains("does not resolve"), "{warnings:?}");
+        assert!(
+            warnings[0].message.contains("does not resolve"),
+            "{warnings:?}"
+        );
     }
 }

@@ -66,7 +66,10 @@ fn documented_body() -> serde_json::Value {
 #[tokio::test]
 async fn create_sends_exactly_the_documented_request() {
     let fake = FakeNoma::start().await;
-    let registered = client(&fake, ADMIN_TOKEN).create(&definition()).await.unwrap();
+    let registered = client(&fake, ADMIN_TOKEN)
+        .create(&definition())
+        .await
+        .unwrap();
 
     let requests = fake.requests();
     assert_eq!(requests.len(), 1);
@@ -77,7 +80,10 @@ async fn create_sends_exactly_the_documented_request() {
     assert_eq!(request.headers["content-type"], "application/json");
     assert_eq!(request.headers["accept"], "application/json");
     assert_eq!(request.headers["project-id"], PROJECT);
-    assert_eq!(request.headers["authorization"], format!("Bearer {ADMIN_TOKEN}"));
+    assert_eq!(
+        request.headers["authorization"],
+        format!("Bearer {ADMIN_TOKEN}")
+    );
     assert_eq!(request.body.as_ref().unwrap(), &documented_body());
 
     let webhook = registered.webhook;
@@ -182,7 +188,11 @@ async fn a_429_is_retried_after_its_retry_after() {
     let started = Instant::now();
     let webhooks = client(&fake, ADMIN_TOKEN).list().await.unwrap();
     assert!(webhooks.is_empty());
-    assert!(started.elapsed() >= Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(fake.requests().len(), 3);
 }
 
@@ -193,7 +203,10 @@ async fn a_429_is_reported_after_three_retries() {
         b.rate_limited = 100;
         b.retry_after = "0".into();
     });
-    let error = client(&fake, ADMIN_TOKEN).create(&definition()).await.unwrap_err();
+    let error = client(&fake, ADMIN_TOKEN)
+        .create(&definition())
+        .await
+        .unwrap_err();
     assert_eq!(error.status(), Some(429));
     assert_eq!(fake.requests().len(), 4);
 }
@@ -227,10 +240,22 @@ async fn list_reads_a_bare_array_and_follows_laravel_pages() {
     assert_eq!(fake.requests()[0].query, None);
 
     fake.behave(|b| b.list_page_size = Some(2));
-    let names: Vec<String> = client.list().await.unwrap().into_iter().map(|w| w.name).collect();
+    let names: Vec<String> = client
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|w| w.name)
+        .collect();
     assert_eq!(names, ["hook 0", "hook 1", "hook 2", "hook 3", "hook 4"]);
-    let queries: Vec<Option<String>> = fake.requests()[1..].iter().map(|r| r.query.clone()).collect();
-    assert_eq!(queries, [None, Some("page=2".into()), Some("page=3".into())]);
+    let queries: Vec<Option<String>> = fake.requests()[1..]
+        .iter()
+        .map(|r| r.query.clone())
+        .collect();
+    assert_eq!(
+        queries,
+        [None, Some("page=2".into()), Some("page=3".into())]
+    );
 }
 
 #[tokio::test]
@@ -272,13 +297,18 @@ async fn rotation_gets_then_puts_the_same_definition_with_the_new_secret() {
     let client = client(&fake, ADMIN_TOKEN);
     let created = client.create(&definition()).await.unwrap().webhook;
     let current = client.get(&created.uuid).await.unwrap();
-    let next = WebhookDefinition::from_webhook(&current, Some(WebhookSecret::new("n3w-secret-value"))).unwrap();
+    let next =
+        WebhookDefinition::from_webhook(&current, Some(WebhookSecret::new("n3w-secret-value")))
+            .unwrap();
     client.update(&created.uuid, &next).await.unwrap();
     let put = fake.requests().pop().unwrap();
     let mut expected = documented_body();
     expected["secret"] = json!("n3w-secret-value");
     assert_eq!(put.body.unwrap(), expected);
-    assert_eq!(fake.stored_secret(&created.uuid).as_deref(), Some("n3w-secret-value"));
+    assert_eq!(
+        fake.stored_secret(&created.uuid).as_deref(),
+        Some("n3w-secret-value")
+    );
 }
 
 #[tokio::test]
@@ -289,16 +319,31 @@ async fn logs_come_a_page_at_a_time_or_all_pages_followed() {
     let client = client(&fake, ADMIN_TOKEN);
     let page = client.logs(&uuid, 2, 10).await.unwrap();
     assert_eq!(page.entries.len(), 10);
-    assert_eq!((page.current_page, page.last_page, page.total), (2, 3, Some(25)));
+    assert_eq!(
+        (page.current_page, page.last_page, page.total),
+        (2, 3, Some(25))
+    );
     assert_eq!(page.entries[0].raw()["id"], 11);
-    assert_eq!(fake.requests()[0].path, format!("/api/webhooks/{uuid}/logs"));
-    assert_eq!(fake.requests()[0].query.as_deref(), Some("page=2&paginate=10"));
+    assert_eq!(
+        fake.requests()[0].path,
+        format!("/api/webhooks/{uuid}/logs")
+    );
+    assert_eq!(
+        fake.requests()[0].query.as_deref(),
+        Some("page=2&paginate=10")
+    );
 
     let all = client.all_logs(&uuid, 10).await.unwrap();
     assert_eq!(all.len(), 25);
     assert_eq!(all[1].status.as_deref(), Some("500"));
-    let queries: Vec<String> = fake.requests()[1..].iter().map(|r| r.query.clone().unwrap()).collect();
-    assert_eq!(queries, ["paginate=10", "paginate=10&page=2", "paginate=10&page=3"]);
+    let queries: Vec<String> = fake.requests()[1..]
+        .iter()
+        .map(|r| r.query.clone().unwrap())
+        .collect();
+    assert_eq!(
+        queries,
+        ["paginate=10", "paginate=10&page=2", "paginate=10&page=3"]
+    );
 }
 
 #[tokio::test]
@@ -318,7 +363,11 @@ async fn hostile_answer_that_is_not_json_is_an_invalid_response() {
     fake.behave(|b| b.hostile = Hostile::NotJson);
     let error = client(&fake, ADMIN_TOKEN).get("9f0c").await.unwrap_err();
     assert!(matches!(error, Error::InvalidResponse { .. }), "{error}");
-    assert!(error.to_string().starts_with("unexpected answer from http://127.0.0.1:"));
+    assert!(
+        error
+            .to_string()
+            .starts_with("unexpected answer from http://127.0.0.1:")
+    );
 }
 
 #[tokio::test]
@@ -340,18 +389,28 @@ async fn hostile_slow_server_times_out_per_attempt() {
 async fn hostile_server_echoing_the_token_and_secret_is_redacted() {
     let fake = FakeNoma::start().await;
     fake.behave(|b| b.hostile = Hostile::EchoCredentials);
-    let error = client(&fake, ADMIN_TOKEN).create(&definition()).await.unwrap_err();
+    let error = client(&fake, ADMIN_TOKEN)
+        .create(&definition())
+        .await
+        .unwrap_err();
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains(ADMIN_TOKEN), "{shown}");
     assert!(!shown.contains(SECRET), "{shown}");
     assert!(!shown.contains('\u{1b}'), "{shown}");
-    assert!(shown.contains("bad request from Bearer <redacted> ?[2J"), "{shown}");
+    assert!(
+        shown.contains("bad request from Bearer <redacted> ?[2J"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
 async fn an_unreachable_api_names_the_url_and_the_cause() {
     // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let client = Client::builder(PROJECT, ApiToken::new(ADMIN_TOKEN))
         .base_url(format!("http://127.0.0.1:{port}"))
         .build()
@@ -359,7 +418,9 @@ async fn an_unreachable_api_names_the_url_and_the_cause() {
     let error = client.list().await.unwrap_err();
     let shown = error.to_string();
     assert!(
-        shown.starts_with(&format!("cannot reach http://127.0.0.1:{port}/api/webhooks: ")),
+        shown.starts_with(&format!(
+            "cannot reach http://127.0.0.1:{port}/api/webhooks: "
+        )),
         "{shown}"
     );
     assert!(shown.to_lowercase().contains("refused"), "{shown}");

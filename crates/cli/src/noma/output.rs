@@ -41,7 +41,11 @@ fn table(header: &[&str], rows: &[Vec<String>]) {
 }
 
 fn state(webhook: &Webhook) -> &'static str {
-    if webhook.status { "enabled" } else { "disabled" }
+    if webhook.status {
+        "enabled"
+    } else {
+        "disabled"
+    }
 }
 
 pub(super) fn webhooks(webhooks: &[Webhook], json: bool) {
@@ -92,7 +96,15 @@ pub(super) fn webhook(webhook: &Webhook, json: bool) {
         ("events", printable(&webhook.events.join(", "))),
         ("sources", printable(&webhook.sources.join(", "))),
         ("status", state(webhook).to_owned()),
-        ("payload", if webhook.payload { "full entry" } else { "ids only" }.to_owned()),
+        (
+            "payload",
+            if webhook.payload {
+                "full entry"
+            } else {
+                "ids only"
+            }
+            .to_owned(),
+        ),
         ("collections", collections),
     ];
     for (name, value) in fields {
@@ -134,7 +146,14 @@ pub(super) fn logs(entries: &[LogEntry], json: bool) {
     let cell = |value: &Option<String>| printable(value.as_deref().unwrap_or("-"));
     let rows: Vec<Vec<String>> = entries
         .iter()
-        .map(|e| vec![cell(&e.created_at), cell(&e.action), cell(&e.status), cell(&e.url)])
+        .map(|e| {
+            vec![
+                cell(&e.created_at),
+                cell(&e.action),
+                cell(&e.status),
+                cell(&e.url),
+            ]
+        })
         .collect();
     table(&["WHEN", "EVENT", "STATUS", "URL"], &rows);
 }
@@ -148,7 +167,10 @@ pub(super) fn rotation_steps(uuid: &str, path: &Path, json: bool) {
         "4. after Noma's retry window (~90 s), drop the old secret from the receiver".to_owned(),
     ];
     if json {
-        println!("{}", serde_json::json!({"uuid": uuid, "secret_file": path.to_string(), "committed": false, "steps": steps}));
+        println!(
+            "{}",
+            serde_json::json!({"uuid": uuid, "secret_file": path.to_string(), "committed": false, "steps": steps})
+        );
     } else {
         for step in steps {
             println!("{step}");

@@ -89,8 +89,10 @@ impl FakeNoma {
     /// Starts on the current tokio runtime.
     pub async fn start() -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut fake = Self::default();
-        fake.addr = Some(listener.local_addr().unwrap());
+        let fake = Self {
+            addr: Some(listener.local_addr().unwrap()),
+            ..Self::default()
+        };
         let app = axum::Router::new()
             .fallback(handle)
             .with_state(fake.clone());
@@ -128,7 +130,13 @@ impl FakeNoma {
 
     /// The secret the fake stored for a webhook (what the client sent).
     pub fn stored_secret(&self, uuid: &str) -> Option<String> {
-        self.inner.lock().unwrap().secrets.get(uuid).cloned().flatten()
+        self.inner
+            .lock()
+            .unwrap()
+            .secrets
+            .get(uuid)
+            .cloned()
+            .flatten()
     }
 
     /// Adds `count` delivery log rows to a webhook, newest first.
@@ -156,13 +164,20 @@ impl FakeNoma {
             &json!({"name": name, "url": url, "events": ["content.published"], "sources": ["cms"]}),
         );
         inner.webhooks.push(webhook);
-        inner.secrets.insert(uuid.clone(), Some("old-secret-1".into()));
+        inner
+            .secrets
+            .insert(uuid.clone(), Some("old-secret-1".into()));
         uuid
     }
 }
 
 fn answer(status: StatusCode, body: Value) -> Response {
-    (status, [("content-type", "application/json")], body.to_string()).into_response()
+    (
+        status,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 fn new_webhook(inner: &mut Inner, body: &Value) -> (String, Value) {
@@ -203,7 +218,10 @@ fn server_validation(body: &Value) -> Option<Value> {
     let mut refuse = |field: &str, message: &str| {
         errors.insert(field.into(), json!([message]));
     };
-    if body["name"].as_str().is_none_or(|name| name.trim().is_empty()) {
+    if body["name"]
+        .as_str()
+        .is_none_or(|name| name.trim().is_empty())
+    {
         refuse("name", "The name field is required.");
     }
     match body["url"].as_str() {
@@ -252,7 +270,12 @@ fn query_number(query: Option<&str>, key: &str) -> Option<usize> {
 fn paginated(rows: &[Value], page: usize, per_page: usize) -> Value {
     let per_page = per_page.max(1);
     let last_page = rows.len().div_ceil(per_page).max(1);
-    let data: Vec<Value> = rows.iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
+    let data: Vec<Value> = rows
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .cloned()
+        .collect();
     json!({
         "current_page": page,
         "data": data,
@@ -268,7 +291,12 @@ async fn handle(State(fake): State<FakeNoma>, request: Request) -> Response {
     let headers: BTreeMap<String, String> = parts
         .headers
         .iter()
-        .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap_or("?").to_owned()))
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                value.to_str().unwrap_or("?").to_owned(),
+            )
+        })
         .collect();
     let recorded = Recorded {
         method: parts.method.to_string(),
@@ -290,7 +318,11 @@ async fn handle(State(fake): State<FakeNoma>, request: Request) -> Response {
         Hostile::NotJson => return (StatusCode::OK, "<html>gateway</html>").into_response(),
         Hostile::Slow(delay) => tokio::time::sleep(delay).await,
         Hostile::EchoCredentials => {
-            let echoed = recorded.headers.get("authorization").cloned().unwrap_or_default();
+            let echoed = recorded
+                .headers
+                .get("authorization")
+                .cloned()
+                .unwrap_or_default();
             return answer(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json!({"message": format!("bad request from {echoed} \u{1b}[2J"),
@@ -308,29 +340,52 @@ fn respond(fake: &FakeNoma, method: &Method, headers: &HeaderMap, recorded: &Rec
         let retry_after = inner.behaviour.retry_after.clone();
         return (
             StatusCode::TOO_MANY_REQUESTS,
-            [("retry-after", retry_after.as_str()), ("content-type", "application/json")],
+            [
+                ("retry-after", retry_after.as_str()),
+                ("content-type", "application/json"),
+            ],
             r#"{"message":"Too Many Attempts."}"#,
         )
             .into_response();
     }
     let Some(project) = headers.get("project-id") else {
-        return answer(StatusCode::BAD_REQUEST, json!({"message": "Project header missing."}));
+        return answer(
+            StatusCode::BAD_REQUEST,
+            json!({"message": "Project header missing."}),
+        );
     };
     match headers.get("authorization").and_then(|v| v.to_str().ok()) {
         Some(value) if value == format!("Bearer {ADMIN_TOKEN}") => {}
         Some(value) if value == format!("Bearer {READER_TOKEN}") => {
             return (StatusCode::FORBIDDEN, "Forbidden").into_response();
         }
-        _ => return answer(StatusCode::UNAUTHORIZED, json!({"message": "Unauthenticated."})),
+        _ => {
+            return answer(
+                StatusCode::UNAUTHORIZED,
+                json!({"message": "Unauthenticated."}),
+            );
+        }
     }
     if project != PROJECT {
-        return answer(StatusCode::NOT_FOUND, json!({"message": "Project not found."}));
+        return answer(
+            StatusCode::NOT_FOUND,
+            json!({"message": "Project not found."}),
+        );
     }
     let segments: Vec<&str> = recorded.path.trim_start_matches('/').split('/').collect();
     let wrap = |inner: &Inner, webhook: Value| {
-        if inner.behaviour.wrap_single { json!({"data": webhook}) } else { webhook }
+        if inner.behaviour.wrap_single {
+            json!({"data": webhook})
+        } else {
+            webhook
+        }
     };
-    let not_found = || answer(StatusCode::NOT_FOUND, json!({"message": "Webhook not found."}));
+    let not_found = || {
+        answer(
+            StatusCode::NOT_FOUND,
+            json!({"message": "Webhook not found."}),
+        )
+    };
     match (method.as_str(), segments.as_slice()) {
         ("POST", ["api", "webhooks"]) => {
             let body = recorded.body.clone().unwrap_or(Value::Null);
@@ -339,7 +394,10 @@ fn respond(fake: &FakeNoma, method: &Method, headers: &HeaderMap, recorded: &Rec
             }
             let (uuid, webhook) = new_webhook(&mut inner, &body);
             inner.webhooks.push(webhook.clone());
-            let secret = body.get("secret").and_then(Value::as_str).map(str::to_owned);
+            let secret = body
+                .get("secret")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             inner.secrets.insert(uuid, secret);
             answer(StatusCode::CREATED, wrap(&inner, webhook))
         }
@@ -372,10 +430,16 @@ fn respond(fake: &FakeNoma, method: &Method, headers: &HeaderMap, recorded: &Rec
             if let Some(refusal) = server_validation(&body) {
                 return answer(StatusCode::UNPROCESSABLE_ENTITY, refusal);
             }
-            let created_at = inner.webhooks[index]["created_at"].as_str().unwrap_or_default().to_owned();
+            let created_at = inner.webhooks[index]["created_at"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
             let webhook = webhook_json(uuid, &body, &created_at);
             inner.webhooks[index] = webhook.clone();
-            let secret = body.get("secret").and_then(Value::as_str).map(str::to_owned);
+            let secret = body
+                .get("secret")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             inner.secrets.insert((*uuid).to_owned(), secret);
             answer(StatusCode::OK, wrap(&inner, webhook))
         }
@@ -392,7 +456,9 @@ fn respond(fake: &FakeNoma, method: &Method, headers: &HeaderMap, recorded: &Rec
                 return not_found();
             }
             let page = query_number(recorded.query.as_deref(), "page").unwrap_or(1);
-            let per_page = query_number(recorded.query.as_deref(), "paginate").unwrap_or(25).min(100);
+            let per_page = query_number(recorded.query.as_deref(), "paginate")
+                .unwrap_or(25)
+                .min(100);
             let rows = inner.logs.get(*uuid).cloned().unwrap_or_default();
             answer(StatusCode::OK, paginated(&rows, page, per_page))
         }
