@@ -3,11 +3,16 @@
 // on (as in the README's test command and on docs.rs); with fewer features
 // a short page points to it, and `cargo test` still passes.
 #![cfg_attr(
-    all(feature = "axum", feature = "actix", feature = "redis"),
+    all(feature = "axum", feature = "actix", feature = "redis", feature = "noma-api"),
     doc = include_str!("../README.md")
 )]
 #![cfg_attr(
-    not(all(feature = "axum", feature = "actix", feature = "redis")),
+    not(all(
+        feature = "axum",
+        feature = "actix",
+        feature = "redis",
+        feature = "noma-api"
+    )),
     doc = "Verify, parse and de-duplicate signed webhooks. See the README; build the docs with `--all-features` for the full page."
 )]
 
@@ -31,4 +36,11 @@ pub mod actix {
 #[cfg(feature = "redis")]
 pub mod redis {
     pub use hookguard_redis::*;
+}
+
+/// The client for Noma's webhook API: register, list, update, delete and
+/// rotate the endpoint's secret ([`Client`](hookguard_noma_api::Client)).
+#[cfg(feature = "noma-api")]
+pub mod noma_api {
+    pub use hookguard_noma_api::*;
 }

@@ -40,6 +40,11 @@ pub(crate) enum Command {
         after_help = "Example:\n  hookguard listen --provider nomos --secret-env NOMOS_WEBHOOK_SECRET --addr 127.0.0.1:3000 --dedupe memory"
     )]
     Listen(ListenArgs),
+    /// Register and manage the Noma webhook endpoint: create, list, get, update, delete, logs, rotate-secret.
+    #[command(
+        after_help = "Example:\n  hookguard noma create --name Site --url https://hooks.example.com/noma \\\n    --event content.published --source cms --secret-file ./noma-webhook-secret"
+    )]
+    Noma(crate::noma::NomaArgs),
 }
 
 /// The one secret to sign with, for `sign` and `send`.

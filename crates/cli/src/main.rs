@@ -6,6 +6,7 @@
 
 mod args;
 mod listen;
+mod noma;
 mod output;
 mod printer;
 mod provider;
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Command::Verify(arguments) => verify::run(&arguments),
         Command::Send(arguments) => send::run(&arguments),
         Command::Listen(arguments) => listen::run(&arguments),
+        Command::Noma(arguments) => noma::run(&arguments),
     };
     match outcome {
         Ok(code) => code,
