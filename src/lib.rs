@@ -18,15 +18,16 @@
 
 pub use hookguard_core::*;
 
-/// axum 0.8 integration: the [`Webhook`](hookguard_axum::Webhook) extractor
-/// and [`VerifyLayer`](hookguard_axum::VerifyLayer).
+/// axum 0.8 integration: the [`Webhook`](hookguard_axum::Webhook) extractor,
+/// the [`Verify`](hookguard_axum::Verify) and [`Dedupe`](hookguard_axum::Dedupe) layers.
 #[cfg(feature = "axum")]
 pub mod axum {
     pub use hookguard_axum::*;
 }
 
-/// actix-web 4 integration: the [`Verify`](hookguard_actix::Verify)
-/// middleware and the [`Webhook`](hookguard_actix::Webhook) extractor.
+/// actix-web 4 integration: the [`Receive`](hookguard_actix::Receive) and
+/// [`Dedupe`](hookguard_actix::Dedupe) middleware and the
+/// [`Webhook`](hookguard_actix::Webhook) extractor.
 #[cfg(feature = "actix")]
 pub mod actix {
     pub use hookguard_actix::*;
