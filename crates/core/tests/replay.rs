@@ -69,7 +69,7 @@ fn complete(store: &MemoryStore, name: &str) {
 }
 
 #[test]
-fn the_bound_evicts_oldest_completed_keys_first_and_never_live_claims() {
+fn the_bound_evicts_completed_keys_closest_to_expiry_first_and_never_live_claims() {
     let clock = Arc::new(ManualClock::new(1_700_000_000));
     let store = store_at(&clock, 3);
     complete(&store, "one");
