@@ -482,6 +482,75 @@ fn a_failed_complete_is_returned_and_logged() {
     assert!(text.contains("error=replay store is unavailable"), "{text}");
 }
 
+/// A store on which every claim is lost by its first renewal, as when
+/// another receiver took the key after the lease ran out.
+#[derive(Debug)]
+struct LosesOnRenew(MemoryStore);
+
+impl ReplayStore for LosesOnRenew {
+    fn claim<'a>(&'a self, key: &'a ReplayKey, lease: Duration) -> StoreFuture<'a, Claim> {
+        self.0.claim(key, lease)
+    }
+
+    fn renew<'a>(
+        &'a self,
+        _key: &'a ReplayKey,
+        _token: &'a OwnerToken,
+        _lease: Duration,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(std::future::ready(Ok(false)))
+    }
+
+    fn complete<'a>(
+        &'a self,
+        key: &'a ReplayKey,
+        token: &'a OwnerToken,
+        retention: Duration,
+    ) -> StoreFuture<'a, bool> {
+        self.0.complete(key, token, retention)
+    }
+
+    fn release<'a>(&'a self, key: &'a ReplayKey, token: &'a OwnerToken) -> StoreFuture<'a, bool> {
+        self.0.release(key, token)
+    }
+
+    fn release_detached(&self, key: ReplayKey, token: OwnerToken) {
+        self.0.release_detached(key, token);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_renewal_that_finds_the_claim_lost_is_logged_at_warn_and_the_handler_finishes() {
+    let logs = Captured::default();
+    let _subscriber = logs.install();
+    let store =
+        LosesOnRenew(MemoryStore::new().with_clock(TokioClock(tokio::time::Instant::now())));
+    let guard = ReplayGuard::new(store).with_lease(Duration::from_secs(3));
+    let key = guard.key("nomos", b"evt_lost_secret");
+    let mut claimed = guard.claim(key, None).await.unwrap();
+    let output = claimed
+        .hold_while(async {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            42
+        })
+        .await;
+    assert_eq!(output, 42, "the handler ran to its end");
+    let text = logs.text();
+    assert_eq!(
+        text.matches("the claim was lost while the handler runs")
+            .count(),
+        1,
+        "one WARN, then renewal stopped: {text}"
+    );
+    assert!(text.contains("WARN"), "{text}");
+    assert!(text.contains(&key.to_string()), "{text}");
+    assert!(
+        !text.contains("evt_lost_secret"),
+        "never the raw key: {text}"
+    );
+    claimed.finish(true).await.unwrap();
+}
+
 #[test]
 fn concurrent_claims_of_one_key_give_one_owner() {
     let store = Arc::new(MemoryStore::new());

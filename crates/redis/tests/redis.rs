@@ -48,7 +48,10 @@ impl Server {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .map_err(|error| format!("cannot run redis-server from PATH ({error})"))?;
+            .map_err(|error| {
+                let _ = std::fs::remove_dir_all(&dir);
+                format!("cannot run redis-server from PATH ({error})")
+            })?;
         let server = Self { child, dir, port };
         let deadline = Instant::now() + Duration::from_secs(10);
         while !pong(port) {

@@ -300,7 +300,9 @@ impl ReplayGuard {
     }
 
     /// The stored key of an event of `provider` (the scheme's name, such as
-    /// `nomos`) whose replay key is `key`, under this guard's route.
+    /// `nomos`) whose replay key is `key`, under this guard's route. The
+    /// provider name is one of the fixed scheme names, which never contain
+    /// 0x00; `key` may hold any bytes.
     #[must_use]
     pub fn key(&self, provider: &str, key: &[u8]) -> ReplayKey {
         ReplayKey::derive(provider, &self.route, key)
