@@ -1,5 +1,6 @@
 //! The command line, as SPEC §6 defines it.
 
+use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -48,7 +49,7 @@ pub(crate) enum Command {
 }
 
 /// The one secret to sign with, for `sign` and `send`.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub(crate) struct SigningSecret {
     /// The endpoint secret to sign with (visible in the process list: prefer --secret-env or --secret-file).
     #[arg(long = "secret", value_name = "S")]
@@ -75,7 +76,7 @@ impl SigningSecret {
 }
 
 /// The secrets a receiver accepts, for `verify` and `listen`.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub(crate) struct VerifyingSecrets {
     /// An endpoint secret (visible in the process list: prefer --secret-env or --secret-file); repeat while rotating: a delivery passes if any matches.
     #[arg(long = "secret", value_name = "S")]
@@ -92,6 +93,46 @@ impl VerifyingSecrets {
     /// Every secret: the `--secret` ones, then `--secret-env`, then `--secret-file`.
     pub(crate) fn collect(&self) -> Result<Vec<String>, Failure> {
         collect(&self.secrets, &self.secret_envs, &self.secret_files)
+    }
+}
+
+/// `Debug` of secret options: how many of each source, never a secret
+/// (the variable names and file paths are not secret).
+fn redacted_secrets(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    secrets: &[String],
+    secret_envs: &[String],
+    secret_files: &[PathBuf],
+) -> fmt::Result {
+    f.debug_struct(name)
+        .field("secrets", &format_args!("<{} redacted>", secrets.len()))
+        .field("secret_envs", &secret_envs)
+        .field("secret_files", &secret_files)
+        .finish()
+}
+
+impl fmt::Debug for SigningSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        redacted_secrets(
+            f,
+            "SigningSecret",
+            &self.secrets,
+            &self.secret_envs,
+            &self.secret_files,
+        )
+    }
+}
+
+impl fmt::Debug for VerifyingSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        redacted_secrets(
+            f,
+            "VerifyingSecrets",
+            &self.secrets,
+            &self.secret_envs,
+            &self.secret_files,
+        )
     }
 }
 
@@ -241,7 +282,7 @@ auth.logout_all.success, auth.email_verification.verified; \
 standard, stripe: any event `type` (e.g. invoice.paid); github: any event name (e.g. push). \
 Another topic is sent as given, with a warning.";
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub(crate) struct ListenArgs {
     /// nomos, noma, standard, stripe or github.
     #[arg(long, value_name = "P")]
@@ -277,6 +318,29 @@ pub(crate) struct ListenArgs {
     pub(crate) flush_wait: Duration,
 }
 
+impl fmt::Debug for ListenArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A Redis URL may carry a password: show only which store it is.
+        let dedupe = self.dedupe.as_deref().map(|store| {
+            if store == "memory" {
+                "memory"
+            } else {
+                "<redis URL redacted>"
+            }
+        });
+        f.debug_struct("ListenArgs")
+            .field("provider", &self.provider)
+            .field("secret", &self.secret)
+            .field("addr", &self.addr)
+            .field("path", &self.path)
+            .field("dedupe", &dedupe)
+            .field("header_timeout", &self.header_timeout)
+            .field("body_timeout", &self.body_timeout)
+            .field("max_connections", &self.max_connections)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A duration: whole seconds (`10`, `10s`) or milliseconds (`500ms`), at most a day.
 fn duration(text: &str) -> Result<Duration, String> {
     let (digits, unit) = match text.strip_suffix("ms") {
@@ -308,5 +372,45 @@ pub(crate) fn read_body(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
     } else {
         std::fs::read(path)
             .map_err(|error| Failure::Usage(format!("cannot read {}: {error}", path.display())))
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use clap::Parser as _;
+
+    use super::{Cli, Command};
+
+    #[test]
+    fn debug_of_the_arguments_never_shows_a_secret_or_a_redis_password() {
+        let cli = Cli::parse_from([
+            "hookguard",
+            "listen",
+            "--provider",
+            "nomos",
+            "--secret",
+            "topsecret-value",
+            "--dedupe",
+            "redis://user:hunter2pass@127.0.0.1:6379/",
+        ]);
+        let Command::Listen(arguments) = cli.command else {
+            panic!("parsed as listen");
+        };
+        let shown = format!("{cli_debug:?}", cli_debug = arguments);
+        assert!(!shown.contains("topsecret-value"), "{shown}");
+        assert!(!shown.contains("hunter2pass"), "{shown}");
+        assert!(shown.contains("<1 redacted>"), "{shown}");
+        let cli = Cli::parse_from([
+            "hookguard",
+            "sign",
+            "--provider",
+            "nomos",
+            "--secret",
+            "topsecret-value",
+            "--body-file",
+            "-",
+        ]);
+        let shown = format!("{:?}", cli.command);
+        assert!(!shown.contains("topsecret-value"), "{shown}");
     }
 }
