@@ -378,18 +378,12 @@ where
 
 /// The replay outcome rule: a 2xx completes the claim, anything else
 /// releases it so the provider's retry runs the handler again. A store that
-/// cannot record the outcome is logged; the claim then ends with its lease.
+/// cannot record the outcome is logged at WARN by [`ClaimedKey::finish`];
+/// the claim then ends with its lease, and the answer stands.
 pub async fn finish(claimed: ClaimedKey, status: u16) {
     let handled = (200..300).contains(&status);
-    let key = claimed.key();
-    if let Err(error) = claimed.finish(handled).await {
-        tracing::warn!(
-            target: "hookguard::replay",
-            %key,
-            %error,
-            "could not record the handler's outcome; the claim ends with its lease"
-        );
-    }
+    // Already logged by `finish`; the response is the handler's either way.
+    let _ = claimed.finish(handled).await;
 }
 
 /// Logs a refused delivery at DEBUG under `hookguard::rejection`: the

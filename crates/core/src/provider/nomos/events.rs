@@ -47,7 +47,7 @@ events! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionEvent {
-    /// The event id: the same on every retry, so the idempotency key.
+    /// The event id: the same on every retry, so the replay key.
     pub id: String,
     /// When Nomos created the event.
     #[serde(deserialize_with = "time::utc")]
