@@ -69,10 +69,12 @@ impl<E: Event> FromRequest for WebhookDelivery<E> {
         let Some(verifier) = verifier else {
             return Box::pin(ready(Err(Error::Misconfigured.into())));
         };
-        let headers = request.headers().clone();
+        // `HttpRequest` is a reference count: the future reads the headers
+        // in place instead of copying the map.
+        let request = request.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let delivery = receive::<E>(&verifier, &headers, &mut payload).await?;
+            let delivery = receive::<E>(&verifier, request.headers(), &mut payload).await?;
             claim(&verifier, slot.as_ref(), &delivery).await?;
             Ok(Self(delivery))
         })

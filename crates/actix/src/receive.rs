@@ -5,7 +5,9 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{CONTENT_LENGTH, HeaderMap};
 use futures_util::StreamExt as _;
 use hookguard_core::receive::{ClaimSlot, log_accepted, log_refusal};
-use hookguard_core::{BodyReader, Delivery, Error, Event, Scheme, Verifier, http};
+use hookguard_core::{
+    BodyReader, Delivery, Error, Event, HeaderField, Headers, Scheme, Verifier, http,
+};
 
 /// Reads, verifies and parses one delivery; logs a refusal.
 pub(crate) async fn receive<E: Event>(
@@ -15,7 +17,7 @@ pub(crate) async fn receive<E: Event>(
 ) -> Result<Delivery<E>, Error> {
     let outcome = async {
         let body = read_limited(headers, payload, verifier.body_limit()).await?;
-        verifier.receive::<E>(&to_http_headers(headers), body)
+        verifier.receive::<E>(&ActixHeaders(headers), body)
     }
     .await;
     if let Err(error) = &outcome {
@@ -52,22 +54,54 @@ async fn read_limited(
     let mut reader = BodyReader::new(declared, limit)?;
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| BodyReader::unreadable())?;
-        reader.push(&chunk)?;
+        reader.push_bytes(chunk)?;
     }
     reader.finish()
 }
 
-/// actix-web 4 has its own header types; the core takes `http` 1.x ones.
-/// Every value is kept, so a repeated field stays repeated.
-fn to_http_headers(headers: &HeaderMap) -> http::HeaderMap {
-    let mut converted = http::HeaderMap::with_capacity(headers.len());
-    for (name, value) in headers {
-        if let (Ok(name), Ok(value)) = (
-            http::HeaderName::from_bytes(name.as_str().as_bytes()),
-            http::HeaderValue::from_bytes(value.as_bytes()),
-        ) {
-            converted.append(name, value);
+/// actix-web 4 keeps headers in its own map, of `http` 0.2 types; the core
+/// reads them through [`Headers`] in place, so a request's headers are
+/// never copied.
+pub(crate) struct ActixHeaders<'h>(pub(crate) &'h HeaderMap);
+
+impl Headers for ActixHeaders<'_> {
+    fn field(&self, name: &'static http::HeaderName) -> HeaderField<'_> {
+        // The core's names are lowercase constants, valid in both versions
+        // of `http`; `from_static` keeps them borrowed (no allocation).
+        let name = actix_web::http::header::HeaderName::from_static(name.as_str());
+        let mut values = self.0.get_all(name);
+        match (values.next(), values.next()) {
+            (None, _) => HeaderField::Absent,
+            (Some(value), None) => HeaderField::Once(value.as_bytes()),
+            (Some(_), Some(_)) => HeaderField::Repeated,
         }
     }
-    converted
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::header::{HeaderName, HeaderValue};
+
+    use super::*;
+
+    #[test]
+    fn actix_headers_are_read_in_place_absent_once_or_repeated() {
+        static SIGNATURE: http::HeaderName = http::HeaderName::from_static("x-nomos-signature");
+        let name = HeaderName::from_static("x-nomos-signature");
+        let mut headers = HeaderMap::new();
+        assert_eq!(
+            ActixHeaders(&headers).field(&SIGNATURE),
+            HeaderField::Absent
+        );
+        headers.append(name.clone(), HeaderValue::from_static("t=1,v1=ab"));
+        assert_eq!(
+            ActixHeaders(&headers).field(&SIGNATURE),
+            HeaderField::Once(b"t=1,v1=ab")
+        );
+        headers.append(name, HeaderValue::from_static("t=2,v1=cd"));
+        assert_eq!(
+            ActixHeaders(&headers).field(&SIGNATURE),
+            HeaderField::Repeated
+        );
+    }
 }

@@ -29,8 +29,8 @@ pub(crate) async fn read_limited(request: Request, limit: usize) -> Result<(Part
                 BodyReader::unreadable()
             }
         })?;
-        if let Some(chunk) = frame.data_ref() {
-            reader.push(chunk)?;
+        if let Ok(chunk) = frame.into_data() {
+            reader.push_bytes(chunk)?;
         }
     }
     Ok((parts, reader.finish()?))

@@ -8,10 +8,10 @@
 use std::hint::black_box;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use hookguard_bench::{
     Floor, MESSAGE_ID, NOMOS_SECRET, STANDARD_SECRET, nomos_delivery, standard_delivery,
+    standard_key,
 };
 use hookguard_core::nomos::NomosEvent;
 
@@ -56,10 +56,7 @@ fn standard(c: &mut Criterion) {
         let now = now();
         let (verifier, headers, body) = standard_delivery(size, now);
         let timestamp = now.to_string();
-        let key = base64::engine::general_purpose::STANDARD
-            .decode(STANDARD_SECRET.trim_start_matches("whsec_"))
-            .unwrap_or_default();
-        let floor = Floor::new(&key);
+        let floor = Floor::new(&standard_key());
         let expected = floor.tag(&[
             MESSAGE_ID.as_bytes(),
             b".",

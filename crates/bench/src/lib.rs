@@ -58,6 +58,19 @@ pub fn standard_delivery(size: usize, now: u64) -> (StandardWebhooksVerifier, He
     (verifier, headers, body)
 }
 
+/// The HMAC key of [`STANDARD_SECRET`]: its base64 part, decoded.
+///
+/// # Panics
+///
+/// Never: the secret is valid base64.
+#[must_use]
+pub fn standard_key() -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(STANDARD_SECRET.trim_start_matches("whsec_"))
+        .expect("the benchmark secret is base64")
+}
+
 /// The floor: HMAC-SHA256 of a signed message with a pre-keyed state and
 /// a constant-time compare with the expected tag, nothing else.
 #[derive(Clone)]

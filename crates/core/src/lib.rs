@@ -4,7 +4,8 @@
 //!
 //! A [`Verifier`] is built once per endpoint from one or more secrets (more
 //! than one during a rotation), a tolerance and a [`Clock`], then checks
-//! each delivery from its `http::HeaderMap` and raw body bytes. Each
+//! each delivery from its headers (an `http::HeaderMap`, or any
+//! [`Headers`]) and raw body bytes. Each
 //! provider lives in one module: its signature scheme, its verifier alias
 //! and its events ([`nomos`], [`noma`], [`standard`], [`stripe`],
 //! [`github`]).
@@ -58,13 +59,15 @@ mod signature;
 mod verification;
 mod verifier;
 
-/// The `http` crate, whose `HeaderMap` every verifier takes.
+/// The `http` crate, whose `HeaderMap` every verifier reads and every
+/// signer returns.
 pub use http;
 
 pub use self::clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use self::dispatch::{DispatchError, Dispatcher, DispatcherBuilder};
 pub use self::error::{Error, SecretError};
 pub use self::event::{Delivery, Event, Hold, ReplayId};
+pub use self::header::{HeaderField, Headers};
 pub use self::provider::github::GitHubVerifier;
 pub use self::provider::noma::NomaVerifier;
 pub use self::provider::nomos::NomosVerifier;

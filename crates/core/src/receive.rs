@@ -13,10 +13,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
 
 use bytes::{Bytes, BytesMut};
-use http::HeaderMap;
 
 use crate::error::Error;
 use crate::event::{Delivery, Event, Hold, ReplayId};
+use crate::header::Headers;
 use crate::replay::{ClaimedKey, ReplayGuard};
 use crate::signature::Scheme;
 use crate::verifier::Verifier;
@@ -33,7 +33,7 @@ use crate::verifier::Verifier;
 ///
 /// let mut reader = BodyReader::new(Some(b"5".as_slice()), 1024)?;
 /// reader.push(b"hel")?;
-/// reader.push(b"lo")?;
+/// reader.push_bytes(bytes::Bytes::from_static(b"lo"))?;
 /// assert_eq!(reader.finish()?, b"hello".as_slice());
 ///
 /// // A client that half-closes early sent less than it declared.
@@ -44,7 +44,12 @@ use crate::verifier::Verifier;
 /// ```
 #[derive(Debug)]
 pub struct BodyReader {
-    body: BytesMut,
+    /// The first chunk, kept as it came while it is the only one: a body
+    /// that arrives in one chunk (the common case) is neither copied nor
+    /// allocated again.
+    whole: Option<Bytes>,
+    /// Every byte read, once a second chunk arrives (or `push` copies).
+    buffer: BytesMut,
     declared: Option<u64>,
     limit: usize,
 }
@@ -65,33 +70,39 @@ impl BodyReader {
         if declared.is_some_and(|length| length > limit as u64) {
             return Err(Error::PayloadTooLarge { limit });
         }
-        // Never trust a declared length for more than the limit's memory.
-        let capacity = declared.map_or(0, |length| usize::try_from(length).unwrap_or(limit));
         Ok(Self {
-            body: BytesMut::with_capacity(capacity.min(limit)),
+            whole: None,
+            buffer: BytesMut::new(),
             declared,
             limit,
         })
     }
 
-    /// Appends one chunk.
+    /// Appends one chunk, copying it.
     ///
     /// # Errors
     ///
     /// `payload_too_large` when the body grows past the limit, and
     /// `invalid_payload` when it grows past its declared length.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), Error> {
-        let length = self.body.len().saturating_add(chunk.len());
-        if length > self.limit {
-            return Err(Error::PayloadTooLarge { limit: self.limit });
+        self.admit(chunk.len())?;
+        self.copy(chunk);
+        Ok(())
+    }
+
+    /// Appends one chunk the reader may keep: a body that arrives whole in
+    /// its first chunk is returned as that chunk, without a copy.
+    ///
+    /// # Errors
+    ///
+    /// As [`BodyReader::push`].
+    pub fn push_bytes(&mut self, chunk: Bytes) -> Result<(), Error> {
+        self.admit(chunk.len())?;
+        if self.whole.is_none() && self.buffer.is_empty() {
+            self.whole = Some(chunk);
+        } else {
+            self.copy(&chunk);
         }
-        if self
-            .declared
-            .is_some_and(|declared| length as u64 > declared)
-        {
-            return Err(length_differs());
-        }
-        self.body.extend_from_slice(chunk);
         Ok(())
     }
 
@@ -102,13 +113,54 @@ impl BodyReader {
     /// `invalid_payload` when the body is shorter than its declared length
     /// (a client that half-closed early).
     pub fn finish(self) -> Result<Bytes, Error> {
+        let body = match self.whole {
+            Some(chunk) => chunk,
+            None => self.buffer.freeze(),
+        };
         if self
             .declared
-            .is_some_and(|declared| declared != self.body.len() as u64)
+            .is_some_and(|declared| declared != body.len() as u64)
         {
             return Err(length_differs());
         }
-        Ok(self.body.freeze())
+        Ok(body)
+    }
+
+    /// Checks that `more` bytes still fit under the limit and the declared
+    /// length.
+    fn admit(&self, more: usize) -> Result<(), Error> {
+        let length = self.len().saturating_add(more);
+        if length > self.limit {
+            return Err(Error::PayloadTooLarge { limit: self.limit });
+        }
+        if self
+            .declared
+            .is_some_and(|declared| length as u64 > declared)
+        {
+            return Err(length_differs());
+        }
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.whole.as_ref().map_or(0, Bytes::len) + self.buffer.len()
+    }
+
+    /// Appends a copy of `chunk`, after the kept first chunk if any. The
+    /// buffer is sized once for the declared length, never for more than
+    /// the limit (the declared length is the sender's word).
+    fn copy(&mut self, chunk: &[u8]) {
+        if self.buffer.capacity() == 0 {
+            let capacity = self
+                .declared
+                .map_or(0, |length| usize::try_from(length).unwrap_or(self.limit))
+                .min(self.limit);
+            self.buffer.reserve(capacity);
+        }
+        if let Some(first) = self.whole.take() {
+            self.buffer.extend_from_slice(&first);
+        }
+        self.buffer.extend_from_slice(chunk);
     }
 
     /// The answer when the body stream itself failed (the client broke off,
@@ -166,7 +218,7 @@ impl<S: Scheme> Verifier<S> {
     /// authentic body is not a valid `E`.
     pub fn receive<E: Event<Scheme = S>>(
         &self,
-        headers: &HeaderMap,
+        headers: &dyn Headers,
         body: impl Into<Bytes>,
     ) -> Result<Delivery<E>, Error> {
         let body = body.into();

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::HeaderMap;
+use crate::header::Headers;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, SecretError};
@@ -129,7 +129,7 @@ impl<S: Scheme> Verifier<S> {
     /// `signature_mismatch`, then `timestamp_too_old` or
     /// `timestamp_in_future`, and for Noma `invalid_payload` when the
     /// authentic body has no readable `timestamp`.
-    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verification, Error> {
+    pub fn verify(&self, headers: &dyn Headers, body: &[u8]) -> Result<Verification, Error> {
         self.verify_at(headers, body, self.clock.unix_now())
     }
 
@@ -141,7 +141,7 @@ impl<S: Scheme> Verifier<S> {
     /// As [`Verifier::verify`].
     pub fn verify_at(
         &self,
-        headers: &HeaderMap,
+        headers: &dyn Headers,
         body: &[u8],
         now: u64,
     ) -> Result<Verification, Error> {
@@ -164,7 +164,7 @@ impl<S: Scheme> Verifier<S> {
     /// As [`Verifier::verify`], without the time-related ones.
     pub fn verify_ignoring_time(
         &self,
-        headers: &HeaderMap,
+        headers: &dyn Headers,
         body: &[u8],
     ) -> Result<Verification, Error> {
         if body.len() > self.body_limit {

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use http::HeaderMap;
+use crate::header::Headers;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -54,11 +54,11 @@ pub(crate) fn string_member(payload: &Value, name: &str) -> Option<String> {
 pub trait GenericSource: Scheme {
     /// The topic of an authentic delivery.
     #[doc(hidden)]
-    fn topic(headers: &HeaderMap, payload: &Value) -> Result<Option<String>, Error>;
+    fn topic(headers: &dyn Headers, payload: &Value) -> Result<Option<String>, Error>;
 
     /// The id the provider reports, signed or not.
     #[doc(hidden)]
-    fn id(headers: &HeaderMap, payload: &Value) -> Option<String>;
+    fn id(headers: &dyn Headers, payload: &Value) -> Option<String>;
 
     /// The key the replay guard uses, from signed bytes only.
     #[doc(hidden)]
@@ -68,7 +68,7 @@ pub trait GenericSource: Scheme {
 impl<S: GenericSource> Event for GenericEvent<S> {
     type Scheme = S;
 
-    fn parse(headers: &HeaderMap, body: &[u8], _verified: &Verification) -> Result<Self, Error> {
+    fn parse(headers: &dyn Headers, body: &[u8], _verified: &Verification) -> Result<Self, Error> {
         let payload: Value = parse_as(body, |value| value)?;
         Ok(Self {
             topic: S::topic(headers, &payload)?,

@@ -13,8 +13,8 @@ pub(crate) mod time;
 use std::fmt;
 use std::time::Duration;
 
+use crate::header::Headers;
 use bytes::Bytes;
-use http::HeaderMap;
 use sha2::{Digest as _, Sha256};
 
 use crate::error::Error;
@@ -33,7 +33,7 @@ pub trait Event: Sized + Clone + Send + Sync + serde::Serialize + 'static {
     ///
     /// `invalid_payload` when the body is not JSON, or a known topic lacks a
     /// required field or has one of the wrong type.
-    fn parse(headers: &HeaderMap, body: &[u8], verified: &Verification) -> Result<Self, Error>;
+    fn parse(headers: &dyn Headers, body: &[u8], verified: &Verification) -> Result<Self, Error>;
 
     /// The topic that chose this event, as sent on the wire; `None` when the
     /// delivery names none.

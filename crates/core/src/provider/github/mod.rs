@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::event::ReplayId;
 use crate::event::generic::{GenericEvent, GenericSource};
-use crate::header;
+use crate::header::{self, Headers};
 use crate::secret::Secret;
 use crate::signature::{Scheme, body_signed_with, decode_hex_tag, generated_value, sealed::Sealed};
 use crate::verification::Verification;
@@ -44,7 +44,7 @@ impl Sealed for GitHub {
     fn authenticate(
         &self,
         secrets: &[Secret],
-        headers: &HeaderMap,
+        headers: &dyn Headers,
         body: &[u8],
     ) -> Result<Verification, Error> {
         let value = header::required(headers, &SIGNATURE)?;
@@ -81,11 +81,11 @@ impl Sealed for GitHub {
 }
 
 impl GenericSource for GitHub {
-    fn topic(headers: &HeaderMap, _payload: &Value) -> Result<Option<String>, Error> {
+    fn topic(headers: &dyn Headers, _payload: &Value) -> Result<Option<String>, Error> {
         Ok(header::optional(headers, &EVENT)?.map(str::to_owned))
     }
 
-    fn id(headers: &HeaderMap, _payload: &Value) -> Option<String> {
+    fn id(headers: &dyn Headers, _payload: &Value) -> Option<String> {
         header::optional(headers, &DELIVERY)
             .ok()
             .flatten()

@@ -1,7 +1,7 @@
 //! Noma CMS events: content events and auth events, chosen by `event`.
 
+use crate::header::Headers;
 use chrono::{DateTime, Utc};
-use http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -125,7 +125,7 @@ pub struct AuthEvent {
 impl Event for NomaEvent {
     type Scheme = Noma;
 
-    fn parse(_headers: &HeaderMap, body: &[u8], _verified: &Verification) -> Result<Self, Error> {
+    fn parse(_headers: &dyn Headers, body: &[u8], _verified: &Verification) -> Result<Self, Error> {
         Self::from_slice(body)
     }
 

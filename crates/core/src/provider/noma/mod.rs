@@ -11,7 +11,7 @@ use http::{HeaderMap, HeaderName};
 
 pub use self::events::{AuthEvent, ContentEntry, ContentEvent, NomaEvent, NomaTopic};
 use crate::error::Error;
-use crate::header;
+use crate::header::{self, Headers};
 use crate::json_field::{FieldProblem, top_level_string};
 use crate::secret::Secret;
 use crate::signature::{Scheme, body_signed_with, decode_hex_tag, generated_value, sealed::Sealed};
@@ -60,7 +60,7 @@ impl Sealed for Noma {
     fn authenticate(
         &self,
         secrets: &[Secret],
-        headers: &HeaderMap,
+        headers: &dyn Headers,
         body: &[u8],
     ) -> Result<Verification, Error> {
         if self.accept_unsigned {

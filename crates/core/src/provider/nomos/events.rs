@@ -1,8 +1,8 @@
 //! Nomos events: the envelope `{"id","timestamp","topic","context"}`, one
 //! variant per known topic with its typed context.
 
+use crate::header::Headers;
 use chrono::{DateTime, Utc};
-use http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
 use super::Nomos;
@@ -102,7 +102,7 @@ impl NomosEvent {
 impl Event for NomosEvent {
     type Scheme = Nomos;
 
-    fn parse(_headers: &HeaderMap, body: &[u8], _verified: &Verification) -> Result<Self, Error> {
+    fn parse(_headers: &dyn Headers, body: &[u8], _verified: &Verification) -> Result<Self, Error> {
         Self::from_slice(body)
     }
 

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::error::{Error, SecretError};
 use crate::event::ReplayId;
 use crate::event::generic::{GenericEvent, GenericSource, string_member};
-use crate::header;
+use crate::header::{self, Headers};
 use crate::secret::{Secret, TAG_LEN};
 use crate::signature::{Scheme, generated_value, matching_secret, sealed::Sealed};
 use crate::verification::Verification;
@@ -62,7 +62,7 @@ impl Sealed for StandardWebhooks {
     fn authenticate(
         &self,
         secrets: &[Secret],
-        headers: &HeaderMap,
+        headers: &dyn Headers,
         body: &[u8],
     ) -> Result<Verification, Error> {
         let (id_name, id) = either(headers, &ID)?;
@@ -111,11 +111,11 @@ impl Sealed for StandardWebhooks {
 }
 
 impl GenericSource for StandardWebhooks {
-    fn topic(_headers: &HeaderMap, payload: &Value) -> Result<Option<String>, Error> {
+    fn topic(_headers: &dyn Headers, payload: &Value) -> Result<Option<String>, Error> {
         Ok(string_member(payload, "type"))
     }
 
-    fn id(headers: &HeaderMap, _payload: &Value) -> Option<String> {
+    fn id(headers: &dyn Headers, _payload: &Value) -> Option<String> {
         either(headers, &ID).ok().map(|(_, id)| id.to_owned())
     }
 
@@ -128,7 +128,7 @@ impl GenericSource for StandardWebhooks {
 /// The header under its standard name, else under its Svix name; a missing
 /// header is reported under the standard name.
 fn either<'h>(
-    headers: &'h HeaderMap,
+    headers: &'h dyn Headers,
     [standard, svix]: &'static [HeaderName; 2],
 ) -> Result<(&'static str, &'h str), Error> {
     if let Some(value) = header::optional(headers, standard)? {

@@ -3,7 +3,9 @@
 //! (docs.stripe.com/webhooks, "verify manually"); a generic event whose
 //! topic is the body's `type` and whose id is the body's `id`.
 
-use http::{HeaderMap, HeaderName};
+use http::HeaderName;
+
+use crate::header::Headers;
 use serde_json::Value;
 
 use crate::error::Error;
@@ -38,11 +40,11 @@ impl TimestampedList for Stripe {
 }
 
 impl GenericSource for Stripe {
-    fn topic(_headers: &HeaderMap, payload: &Value) -> Result<Option<String>, Error> {
+    fn topic(_headers: &dyn Headers, payload: &Value) -> Result<Option<String>, Error> {
         Ok(string_member(payload, "type"))
     }
 
-    fn id(_headers: &HeaderMap, payload: &Value) -> Option<String> {
+    fn id(_headers: &dyn Headers, payload: &Value) -> Option<String> {
         string_member(payload, "id")
     }
 

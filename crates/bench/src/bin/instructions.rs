@@ -1,0 +1,103 @@
+//! Runs one verification case a given number of times, for counting its
+//! instructions under callgrind: `scripts/instructions.sh` runs each case at
+//! two counts and divides the difference, so start-up costs cancel out and
+//! the figure repeats exactly on a noisy machine.
+//!
+//! ```text
+//! instructions <case> <iterations>
+//! ```
+//!
+//! Cases: `nomos_floor`, `nomos_verify`, `standard_floor`, `standard_verify`,
+//! each on the benchmark's 1 KiB delivery.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use hookguard_bench::{
+    Floor, MESSAGE_ID, NOMOS_SECRET, nomos_delivery, standard_delivery, standard_key,
+};
+
+/// The signing time of every delivery; verification is checked at it.
+const NOW: u64 = 1_700_000_000;
+const SIZE: usize = 1024;
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let (Some(case), Some(Ok(iterations))) = (args.next(), args.next().map(|n| n.parse::<u32>()))
+    else {
+        eprintln!("usage: instructions <case> <iterations>");
+        return ExitCode::from(2);
+    };
+    let timestamp = NOW.to_string();
+    let passed = match case.as_str() {
+        "nomos_floor" => {
+            let (_, _, body) = nomos_delivery(SIZE, NOW);
+            let floor = Floor::new(NOMOS_SECRET.as_bytes());
+            let expected = floor.tag(&[timestamp.as_bytes(), b".", &body]);
+            repeat(iterations, || {
+                floor.check(
+                    &[black_box(timestamp.as_bytes()), b".", black_box(&body)],
+                    &expected,
+                )
+            })
+        }
+        "nomos_verify" => {
+            let (verifier, headers, body) = nomos_delivery(SIZE, NOW);
+            repeat(iterations, || {
+                verifier
+                    .verify_at(black_box(&headers), black_box(&body), NOW)
+                    .is_ok()
+            })
+        }
+        "standard_floor" => {
+            let (_, _, body) = standard_delivery(SIZE, NOW);
+            let floor = Floor::new(&standard_key());
+            let expected = floor.tag(&[
+                MESSAGE_ID.as_bytes(),
+                b".",
+                timestamp.as_bytes(),
+                b".",
+                &body,
+            ]);
+            repeat(iterations, || {
+                floor.check(
+                    &[
+                        MESSAGE_ID.as_bytes(),
+                        b".",
+                        black_box(timestamp.as_bytes()),
+                        b".",
+                        black_box(&body),
+                    ],
+                    &expected,
+                )
+            })
+        }
+        "standard_verify" => {
+            let (verifier, headers, body) = standard_delivery(SIZE, NOW);
+            repeat(iterations, || {
+                verifier
+                    .verify_at(black_box(&headers), black_box(&body), NOW)
+                    .is_ok()
+            })
+        }
+        other => {
+            eprintln!("unknown case {other:?}");
+            return ExitCode::from(2);
+        }
+    };
+    if passed {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{case}: the check failed; the count would measure a refusal");
+        ExitCode::FAILURE
+    }
+}
+
+/// Runs `check` `iterations` times; whether every run passed.
+fn repeat(iterations: u32, mut check: impl FnMut() -> bool) -> bool {
+    let mut passed = true;
+    for _ in 0..iterations {
+        passed &= black_box(check());
+    }
+    passed
+}
