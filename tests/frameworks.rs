@@ -221,6 +221,72 @@ mod actix_adapter {
     }
 
     #[actix_web::test]
+    async fn verify_middleware_hands_on_the_exact_bytes_and_refuses_forgeries() {
+        use hookguard::Verification;
+        use hookguard::actix::Verify;
+
+        async fn raw(verified: web::ReqData<Verification>, body: web::Bytes) -> String {
+            format!(
+                "secret {:?} at {:?}: {}",
+                verified.secret_index,
+                verified.timestamp,
+                String::from_utf8_lossy(&body)
+            )
+        }
+        let app = test::init_service(App::new().service(
+            web::resource("/nomos").route(web::post().to(raw).wrap(Verify::new(nomos_verifier()))),
+        ))
+        .await;
+        let send = |headers: &[(String, String)], body: Vec<u8>| {
+            let mut request = test::TestRequest::post().uri("/nomos").set_payload(body);
+            for (name, value) in headers {
+                request = request.append_header((name.as_str(), value.as_str()));
+            }
+            request.to_request()
+        };
+        let valid = &cases()[0];
+
+        let response = test::call_service(&app, send(&valid.headers, valid.body.clone())).await;
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(
+            test::read_body(response).await,
+            format!(
+                "secret Some(0) at Some({}): {}",
+                corpus::NOW,
+                String::from_utf8_lossy(corpus::NOMOS)
+            )
+        );
+
+        let mut forged = valid.body.clone();
+        forged[10] ^= 1;
+        let response = test::call_service(&app, send(&valid.headers, forged)).await;
+        assert_eq!(response.status().as_u16(), 401);
+        assert_eq!(
+            test::read_body(response).await,
+            r#"{"error":"signature_mismatch"}"#.as_bytes()
+        );
+
+        let response = test::call_service(&app, send(&[], valid.body.clone())).await;
+        assert_eq!(response.status().as_u16(), 400);
+        assert_eq!(
+            test::read_body(response).await,
+            r#"{"error":"missing_header"}"#.as_bytes()
+        );
+
+        let oversized = vec![b' '; corpus::LIMIT + 1];
+        let response = test::call_service(&app, send(&valid.headers, oversized)).await;
+        assert_eq!(response.status().as_u16(), 413);
+        assert_eq!(
+            test::read_body(response).await,
+            r#"{"error":"payload_too_large"}"#.as_bytes()
+        );
+
+        let get =
+            test::call_service(&app, test::TestRequest::get().uri("/nomos").to_request()).await;
+        assert_eq!(get.status().as_u16(), 405);
+    }
+
+    #[actix_web::test]
     async fn middleware_puts_the_exact_bytes_back() {
         // A handler reads the payload once: one route per body extractor.
         async fn bytes(Webhook(event): Webhook<NomosEvent>, body: web::Bytes) -> String {

@@ -9,7 +9,7 @@
 //! | verify, parse, hand the typed event to the handler | [`Webhook<E>`] extractor (verifier from `app_data`, or from `Receive`) | `Webhook<E>` extractor (verifier from state via `FromRef`) |
 //! | the same, with matched secret, signed time and raw bytes | [`WebhookDelivery<E>`] | `WebhookDelivery<E>` |
 //! | verify and parse in front of the handler, bytes put back | [`Receive<E>`] middleware | (the extractor does it) |
-//! | verify only, hand the raw body on | (none yet: use `Receive`) | `Verify<S>` layer |
+//! | verify only, hand the raw body on | [`Verify<S>`] middleware (`web::ReqData<Verification>`) | `Verify<S>` layer (`Extension<Verification>`) |
 //! | run each event's handler once | [`Dedupe<E>`] middleware | `Dedupe<E>` layer |
 //! | the answer to a refused request | [`WebhookError`] | `WebhookRejection` |
 //!
@@ -38,4 +38,4 @@ mod receive;
 pub use self::dedupe::{Dedupe, DedupeMiddleware};
 pub use self::error::WebhookError;
 pub use self::extract::{Webhook, WebhookDelivery};
-pub use self::middleware::{Receive, ReceiveMiddleware};
+pub use self::middleware::{Check, Gate, Receive, ReceiveCheck, Received, Verify, VerifyCheck};

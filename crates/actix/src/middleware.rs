@@ -1,24 +1,46 @@
-//! The `Receive` middleware: verification and parsing in front of a
-//! handler, with the exact bytes put back.
+//! The gate middlewares, `Receive<E>` (verify and parse) and `Verify<S>`
+//! (verify only): each reads the payload once, checks it, and calls the
+//! handler with the exact bytes put back and what the check proved in the
+//! request's extensions; a refused request is answered and never reaches
+//! the handler. Both are one generic middleware with a different check.
 
-use std::future::{Ready, ready};
+use std::future::{Future, Ready, ready};
 use std::rc::Rc;
 
 use actix_web::HttpMessage as _;
+use actix_web::HttpRequest;
 use actix_web::ResponseError as _;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use bytes::Bytes;
 use futures_util::future::LocalBoxFuture;
-use hookguard_core::{Delivery, Event, Verifier};
+use hookguard_core::{Delivery, Error, Event, Scheme, Verification, Verifier};
 
 use crate::error::WebhookError;
-use crate::receive::receive;
+use crate::receive::{receive, verify};
 
 /// What `Receive` leaves in the request for the extractor: the delivery,
 /// and the verifier that proved it (the replay guard's claim needs it).
-pub(crate) struct Received<E: Event> {
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Received<E: Event> {
     pub(crate) delivery: Delivery<E>,
     pub(crate) verifier: Verifier<E::Scheme>,
+}
+
+/// What a gate checks before the handler runs.
+#[doc(hidden)]
+pub trait Check: Clone + 'static {
+    /// What the check proved, left in the request's extensions.
+    type Proof: 'static;
+
+    /// Reads the payload and checks it; the exact bytes and the proof, or
+    /// the refusal (already logged).
+    fn check(
+        self,
+        request: HttpRequest,
+        payload: Payload,
+    ) -> impl Future<Output = Result<(Bytes, Self::Proof), Error>> + 'static;
 }
 
 /// Middleware that reads each request's payload once, under the verifier's
@@ -53,7 +75,7 @@ pub(crate) struct Received<E: Event> {
 /// actix-web's 405 instead of a webhook refusal. For the replay guard, wrap
 /// the route in [`Dedupe`](crate::Dedupe) too.
 pub struct Receive<E: Event> {
-    verifier: Rc<Verifier<E::Scheme>>,
+    check: ReceiveCheck<E>,
 }
 
 impl<E: Event> Receive<E> {
@@ -61,7 +83,9 @@ impl<E: Event> Receive<E> {
     #[must_use]
     pub fn new(verifier: Verifier<E::Scheme>) -> Self {
         Self {
-            verifier: Rc::new(verifier),
+            check: ReceiveCheck {
+                verifier: Rc::new(verifier),
+            },
         }
     }
 }
@@ -69,7 +93,7 @@ impl<E: Event> Receive<E> {
 impl<E: Event> Clone for Receive<E> {
     fn clone(&self) -> Self {
         Self {
-            verifier: Rc::clone(&self.verifier),
+            check: self.check.clone(),
         }
     }
 }
@@ -77,8 +101,135 @@ impl<E: Event> Clone for Receive<E> {
 impl<E: Event> std::fmt::Debug for Receive<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Receive")
+            .field("verifier", &self.check.verifier)
+            .finish()
+    }
+}
+
+/// The check of [`Receive`]: verify and parse into `E`.
+#[doc(hidden)]
+pub struct ReceiveCheck<E: Event> {
+    verifier: Rc<Verifier<E::Scheme>>,
+}
+
+impl<E: Event> std::fmt::Debug for ReceiveCheck<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReceiveCheck")
             .field("verifier", &self.verifier)
             .finish()
+    }
+}
+
+impl<E: Event> Clone for ReceiveCheck<E> {
+    fn clone(&self) -> Self {
+        Self {
+            verifier: Rc::clone(&self.verifier),
+        }
+    }
+}
+
+impl<E: Event> Check for ReceiveCheck<E> {
+    type Proof = Received<E>;
+
+    async fn check(
+        self,
+        request: HttpRequest,
+        mut payload: Payload,
+    ) -> Result<(Bytes, Received<E>), Error> {
+        let delivery = receive::<E>(&self.verifier, request.headers(), &mut payload).await?;
+        let body = delivery.body.clone();
+        let verifier = Verifier::clone(&self.verifier);
+        Ok((body, Received { delivery, verifier }))
+    }
+}
+
+/// Middleware that reads each request's payload once, under the verifier's
+/// body limit, and verifies it, without parsing: the handler gets the
+/// exact bytes back (`web::Bytes`, `web::Json`, or its own reader) and the
+/// [`Verification`] in the request's extensions (take it with
+/// `web::ReqData<Verification>`). For providers or payloads hookguard has
+/// no typed event for; a refused request never reaches the handler.
+///
+/// ```no_run
+/// use actix_web::{App, HttpResponse, web};
+/// use hookguard::actix::Verify;
+/// use hookguard::{StripeVerifier, Verification};
+///
+/// async fn stripe(verified: web::ReqData<Verification>, body: web::Bytes) -> HttpResponse {
+///     println!("{} bytes, secret #{:?}", body.len(), verified.secret_index);
+///     HttpResponse::NoContent().finish()
+/// }
+///
+/// let verifier = StripeVerifier::new([std::env::var("STRIPE_WEBHOOK_SECRET").unwrap()]).unwrap();
+/// let app = App::new().service(
+///     web::resource("/webhooks/stripe").route(web::post().to(stripe).wrap(Verify::new(verifier))),
+/// );
+/// ```
+///
+/// Wrap the route, as for [`Receive`], so other methods still get 405.
+pub struct Verify<S: Scheme> {
+    check: VerifyCheck<S>,
+}
+
+impl<S: Scheme> Verify<S> {
+    /// Middleware that checks requests with `verifier`.
+    #[must_use]
+    pub fn new(verifier: Verifier<S>) -> Self {
+        Self {
+            check: VerifyCheck {
+                verifier: Rc::new(verifier),
+            },
+        }
+    }
+}
+
+impl<S: Scheme> Clone for Verify<S> {
+    fn clone(&self) -> Self {
+        Self {
+            check: self.check.clone(),
+        }
+    }
+}
+
+impl<S: Scheme> std::fmt::Debug for Verify<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verify")
+            .field("verifier", &self.check.verifier)
+            .finish()
+    }
+}
+
+/// The check of [`Verify`]: verify only.
+#[doc(hidden)]
+pub struct VerifyCheck<S: Scheme> {
+    verifier: Rc<Verifier<S>>,
+}
+
+impl<S: Scheme> std::fmt::Debug for VerifyCheck<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyCheck")
+            .field("verifier", &self.verifier)
+            .finish()
+    }
+}
+
+impl<S: Scheme> Clone for VerifyCheck<S> {
+    fn clone(&self) -> Self {
+        Self {
+            verifier: Rc::clone(&self.verifier),
+        }
+    }
+}
+
+impl<S: Scheme> Check for VerifyCheck<S> {
+    type Proof = Verification;
+
+    async fn check(
+        self,
+        request: HttpRequest,
+        mut payload: Payload,
+    ) -> Result<(Bytes, Verification), Error> {
+        verify(&self.verifier, request.headers(), &mut payload).await
     }
 }
 
@@ -91,36 +242,58 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Transform = ReceiveMiddleware<E, Inner>;
+    type Transform = Gate<ReceiveCheck<E>, Inner>;
     type InitError = ();
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: Inner) -> Self::Future {
-        ready(Ok(ReceiveMiddleware {
-            service: Rc::new(service),
-            verifier: Rc::clone(&self.verifier),
-        }))
+        ready(Ok(Gate::new(self.check.clone(), service)))
     }
 }
 
-/// The service [`Receive`] wraps around a handler.
-#[doc(hidden)]
-pub struct ReceiveMiddleware<E: Event, Inner> {
-    service: Rc<Inner>,
-    verifier: Rc<Verifier<E::Scheme>>,
-}
-
-impl<E: Event, Inner> std::fmt::Debug for ReceiveMiddleware<E, Inner> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReceiveMiddleware")
-            .field("verifier", &self.verifier)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<E, Inner, B> Service<ServiceRequest> for ReceiveMiddleware<E, Inner>
+impl<S, Inner, B> Transform<Inner, ServiceRequest> for Verify<S>
 where
-    E: Event,
+    S: Scheme,
+    Inner:
+        Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = Gate<VerifyCheck<S>, Inner>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: Inner) -> Self::Future {
+        ready(Ok(Gate::new(self.check.clone(), service)))
+    }
+}
+
+/// The service [`Receive`] and [`Verify`] wrap around a handler.
+#[doc(hidden)]
+pub struct Gate<C, Inner> {
+    service: Rc<Inner>,
+    check: C,
+}
+
+impl<C, Inner> Gate<C, Inner> {
+    fn new(check: C, service: Inner) -> Self {
+        Self {
+            service: Rc::new(service),
+            check,
+        }
+    }
+}
+
+impl<C, Inner> std::fmt::Debug for Gate<C, Inner> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gate").finish_non_exhaustive()
+    }
+}
+
+impl<C, Inner, B> Service<ServiceRequest> for Gate<C, Inner>
+where
+    C: Check,
     Inner:
         Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: MessageBody + 'static,
@@ -133,16 +306,15 @@ where
 
     fn call(&self, mut request: ServiceRequest) -> Self::Future {
         let service = Rc::clone(&self.service);
-        let verifier = Rc::clone(&self.verifier);
+        let payload = request.take_payload();
+        // `HttpRequest` is a reference count: the check reads the headers
+        // in place, and its future borrows nothing from `request`.
+        let checked = self.check.clone().check(request.request().clone(), payload);
         Box::pin(async move {
-            let mut payload = request.take_payload();
-            match receive::<E>(&verifier, request.headers(), &mut payload).await {
-                Ok(delivery) => {
-                    request.set_payload(Payload::from(delivery.body.clone()));
-                    request.extensions_mut().insert(Received {
-                        delivery,
-                        verifier: Verifier::clone(&verifier),
-                    });
+            match checked.await {
+                Ok((body, proof)) => {
+                    request.set_payload(Payload::from(body));
+                    request.extensions_mut().insert(proof);
                 }
                 Err(error) => {
                     let response = WebhookError::from(error).error_response();

@@ -6,7 +6,7 @@ use actix_web::http::header::{CONTENT_LENGTH, HeaderMap};
 use futures_util::StreamExt as _;
 use hookguard_core::receive::{ClaimSlot, log_accepted, log_refusal};
 use hookguard_core::{
-    BodyReader, Delivery, Error, Event, HeaderField, Headers, Scheme, Verifier, http,
+    BodyReader, Delivery, Error, Event, HeaderField, Headers, Scheme, Verification, Verifier, http,
 };
 
 /// Reads, verifies and parses one delivery; logs a refusal.
@@ -22,6 +22,24 @@ pub(crate) async fn receive<E: Event>(
     .await;
     if let Err(error) = &outcome {
         log_refusal(E::Scheme::NAME, error);
+    }
+    outcome
+}
+
+/// Reads and verifies one delivery without parsing it; logs a refusal.
+pub(crate) async fn verify<S: Scheme>(
+    verifier: &Verifier<S>,
+    headers: &HeaderMap,
+    payload: &mut Payload,
+) -> Result<(bytes::Bytes, Verification), Error> {
+    let outcome = async {
+        let body = read_limited(headers, payload, verifier.body_limit()).await?;
+        let verification = verifier.verify(&ActixHeaders(headers), &body)?;
+        Ok((body, verification))
+    }
+    .await;
+    if let Err(error) = &outcome {
+        log_refusal(S::NAME, error);
     }
     outcome
 }

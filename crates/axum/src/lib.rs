@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | verify, parse, hand the typed event to the handler | [`Webhook<E>`] extractor (verifier from state via `FromRef`) | `Webhook<E>` extractor (verifier from `app_data`, or from `Receive`) |
 //! | the same, with matched secret, signed time and raw bytes | [`WebhookDelivery<E>`] | `WebhookDelivery<E>` |
-//! | verify only, hand the raw body on | [`Verify<S>`] layer | (none yet: use `Receive`) |
+//! | verify only, hand the raw body on | [`Verify<S>`] layer (`Extension<Verification>`) | `Verify<S>` middleware (`web::ReqData<Verification>`) |
 //! | verify and parse in front of the handler, bytes put back | (the extractor does it) | `Receive<E>` middleware |
 //! | run each event's handler once | [`Dedupe<E>`] layer | `Dedupe<E>` middleware |
 //! | the answer to a refused request | [`WebhookRejection`] | `WebhookError` |
