@@ -8,6 +8,15 @@
 //! (behind the `Receive` middleware) and Noma at `POST /webhooks/noma` (the
 //! extractor alone, with its verifier in `app_data`), on `HOOKGUARD_ADDR`
 //! (default 127.0.0.1:3000). Same answers, same logs.
+//!
+//! Shaped for the open internet like the axum one: a request head must
+//! arrive within 10 s (`client_request_timeout`), an idle keep-alive
+//! connection closes after 10 s, at most 1024 connections are served at
+//! once across the workers, and hookguard refuses a body that goes
+//! `BODY_IDLE_TIMEOUT` (10 s) without a byte (actix-web does not bound
+//! bodies itself).
+
+use std::time::Duration;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use hookguard::actix::{Receive, Webhook};
@@ -55,7 +64,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,hookguard=trace".into()),
+                .unwrap_or_else(|_| "info,hookguard=debug".into()),
         )
         .init();
 
@@ -63,6 +72,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let nomos_verifier = NomosVerifier::new([secret("NOMOS_WEBHOOK_SECRET")?])?;
     let noma_verifier = web::Data::new(NomaVerifier::new([secret("NOMA_WEBHOOK_SECRET")?])?);
 
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let address = std::env::var("HOOKGUARD_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let server = HttpServer::new(move || {
         App::new()
@@ -77,6 +87,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             )
             .service(web::resource("/webhooks/noma").route(web::post().to(noma)))
     })
+    // The limits a receiver on the open internet needs (actix-web's
+    // `max_connections` counts per worker).
+    .workers(workers)
+    .client_request_timeout(Duration::from_secs(10))
+    .keep_alive(Duration::from_secs(10))
+    .max_connections(1024_usize.div_ceil(workers))
     .bind(&address)?;
     tracing::info!("listening on http://{address}");
     server.run().await?;

@@ -8,13 +8,19 @@
 //! `POST /webhooks/noma`, on `HOOKGUARD_ADDR` (default 127.0.0.1:3000).
 //! Handlers only ever see authentic, fresh, well-formed events; every other
 //! request is answered with its status and `{"error":"<code>"}`. Set
-//! `RUST_LOG=hookguard=trace` to see each refusal's code.
+//! `RUST_LOG=hookguard=debug` to see each refusal's code.
+//!
+//! It runs on `hookguard::axum::serve`, shaped for the open internet: a
+//! request head must arrive within 10 s, a body may not go 10 s without a
+//! byte, and at most 1024 connections are served at once (more wait in the
+//! listen backlog). `axum::serve` has none of these limits.
 
 use axum::Router;
 use axum::extract::FromRef;
 use axum::http::StatusCode;
 use axum::routing::post;
 use hookguard::axum::Webhook;
+use hookguard::axum::serve::{Limits, serve};
 use hookguard::noma::NomaEvent;
 use hookguard::nomos::NomosEvent;
 use hookguard::{NomaVerifier, NomosVerifier};
@@ -78,7 +84,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,hookguard=trace".into()),
+                .unwrap_or_else(|_| "info,hookguard=debug".into()),
         )
         .init();
 
@@ -95,6 +101,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let address = std::env::var("HOOKGUARD_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&address).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app).await?;
+    // Until Ctrl-C; requests in flight then get 10 s to finish.
+    serve(listener, app, Limits::default(), tokio::signal::ctrl_c()).await?;
     Ok(())
 }

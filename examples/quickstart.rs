@@ -13,6 +13,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::routing::post;
 use hookguard::axum::Webhook;
+use hookguard::axum::serve::{Limits, serve};
 use hookguard::nomos::NomosEvent;
 use hookguard::scheme::Nomos;
 use hookguard::{NomosVerifier, Signer};
@@ -36,7 +37,13 @@ async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
         .with_state(verifier);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/webhooks/nomos", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    // hookguard's server: header and idle-body timeouts, a connection cap.
+    tokio::spawn(serve(
+        listener,
+        app,
+        Limits::default(),
+        std::future::pending::<()>(),
+    ));
     println!("receiver listening at {url}");
 
     let signer = Signer::<Nomos>::new(SECRET)?;

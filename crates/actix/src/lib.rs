@@ -25,7 +25,9 @@
 //! length differs from its `Content-Length` is 400 `invalid_payload`.
 //! actix-web's own `PayloadConfig` does not apply to this read; it still
 //! applies to a `web::Bytes` or `web::Json` the handler takes after the
-//! middleware.
+//! middleware. A body that goes [`BODY_IDLE_TIMEOUT`] (10 s) without a byte
+//! is refused with 400 `invalid_payload`: actix-web bounds the request head
+//! (`HttpServer::client_request_timeout`) but not the body.
 //!
 //! [hookguard]: https://docs.rs/hookguard
 
@@ -39,3 +41,4 @@ pub use self::dedupe::{Dedupe, DedupeMiddleware};
 pub use self::error::WebhookError;
 pub use self::extract::{Webhook, WebhookDelivery};
 pub use self::middleware::{Check, Gate, Receive, ReceiveCheck, Received, Verify, VerifyCheck};
+pub use self::receive::BODY_IDLE_TIMEOUT;

@@ -61,6 +61,15 @@ pub(crate) async fn claim<E: Event>(
     Ok(())
 }
 
+/// How long a webhook body may go without a byte before the read fails
+/// (400 `invalid_payload`, "body could not be read"): an idle timer, reset
+/// by each chunk, so a large delivery that keeps arriving passes.
+///
+/// actix-web bounds the request head (`HttpServer::client_request_timeout`)
+/// but not the body: without this, a client that stops sending mid-body
+/// holds its connection and a task for ever.
+pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The whole payload through the core's `BodyReader`: the limit, the
 /// declared length and a broken stream are its rules.
 async fn read_limited(
@@ -70,7 +79,11 @@ async fn read_limited(
 ) -> Result<bytes::Bytes, Error> {
     let declared = headers.get(CONTENT_LENGTH).map(|value| value.as_bytes());
     let mut reader = BodyReader::new(declared, limit)?;
-    while let Some(chunk) = payload.next().await {
+    loop {
+        let next = tokio::time::timeout(BODY_IDLE_TIMEOUT, payload.next())
+            .await
+            .map_err(|_| BodyReader::unreadable())?;
+        let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|_| BodyReader::unreadable())?;
         reader.push_bytes(chunk)?;
     }
@@ -101,6 +114,46 @@ mod tests {
     use actix_web::http::header::{HeaderName, HeaderValue};
 
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_client_that_stalls_mid_body_is_refused_after_the_idle_timeout() {
+        use actix_web::error::PayloadError;
+        use futures_util::stream::{self, StreamExt as _};
+
+        let first: Result<bytes::Bytes, PayloadError> = Ok(bytes::Bytes::from_static(b"{\"id\""));
+        let stalled = stream::once(async move { first }).chain(stream::pending());
+        let mut payload = Payload::from(
+            Box::pin(stalled) as std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>>
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_LENGTH, HeaderValue::from_static("100"));
+        let started = tokio::time::Instant::now();
+        let error = read_limited(&headers, &mut payload, 1024)
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), "invalid_payload");
+        assert_eq!(error.http_status(), 400);
+        // The paused clock jumps to the deadline: exactly the idle timeout.
+        assert_eq!(started.elapsed(), BODY_IDLE_TIMEOUT);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_body_that_keeps_arriving_is_read_whole() {
+        use actix_web::error::PayloadError;
+        use futures_util::stream::{self, StreamExt as _};
+
+        // Ten chunks, each 9 s after the last: 90 s in all, never idle for 10 s.
+        let slow = stream::iter(0..10).then(|_| async {
+            tokio::time::sleep(std::time::Duration::from_secs(9)).await;
+            Ok::<_, PayloadError>(bytes::Bytes::from_static(b"x"))
+        });
+        let mut payload =
+            Payload::from(Box::pin(slow) as std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>>);
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_LENGTH, HeaderValue::from_static("10"));
+        let body = read_limited(&headers, &mut payload, 1024).await.unwrap();
+        assert_eq!(body, bytes::Bytes::from_static(b"xxxxxxxxxx"));
+    }
 
     #[test]
     fn actix_headers_are_read_in_place_absent_once_or_repeated() {

@@ -25,6 +25,11 @@
 //! with 413 `payload_too_large` before any hashing; a body whose length
 //! differs from its `Content-Length` is 400 `invalid_payload`.
 //!
+//! With the `serve` feature (on in `hookguard`'s `axum` feature),
+//! [`serve::serve`] runs a router as a receiver on the open internet
+//! should run: a header timeout, an idle body timeout and a connection cap
+//! (`axum::serve` has none of them).
+//!
 //! [hookguard]: https://docs.rs/hookguard
 //! [`hookguard::receive`]: https://docs.rs/hookguard/latest/hookguard/receive/
 
@@ -33,6 +38,8 @@ mod dedupe;
 mod extract;
 mod layer;
 mod rejection;
+#[cfg(feature = "serve")]
+pub mod serve;
 
 pub use self::dedupe::{Dedupe, DedupeService};
 pub use self::extract::{Webhook, WebhookDelivery};

@@ -17,8 +17,8 @@ use crate::args::ListenArgs;
 use crate::output::accepted;
 use crate::printer::Printer;
 use crate::provider::with_event;
-use crate::server::{Limits, serve};
 use crate::verify::verifier;
+use hookguard_axum::serve::{Limits, serve};
 
 /// What a busy receiver tells the provider: retry in this many seconds.
 const BUSY_RETRY_AFTER_SECS: u64 = 5;
@@ -79,12 +79,11 @@ where
         arguments.path,
         E::Scheme::NAME
     ));
-    let limits = Limits {
-        header_timeout: arguments.header_timeout,
-        body_timeout: arguments.body_timeout,
-        max_connections: usize::try_from(arguments.max_connections).unwrap_or(usize::MAX),
-        grace: Duration::from_secs(5),
-    };
+    let limits = Limits::default()
+        .with_header_timeout(arguments.header_timeout)
+        .with_body_timeout(arguments.body_timeout)
+        .with_max_connections(usize::try_from(arguments.max_connections).unwrap_or(usize::MAX))
+        .with_grace(Duration::from_secs(5));
     // The server runs until standard output fails; then what is in flight
     // is answered (503 `busy`) and the command exits 1.
     let stopped = async {

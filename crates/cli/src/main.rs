@@ -12,7 +12,6 @@ mod printer;
 mod provider;
 mod sample;
 mod send;
-mod server;
 mod sign;
 mod verify;
 

@@ -1,5 +1,7 @@
-//! The HTTP/1.1 server under `listen`: hyper's connection builder with the
-//! limits a receiver on the open internet needs, around an axum `Router`.
+//! A production-shaped HTTP/1.1 server for a webhook receiver: hyper's
+//! connection builder with the limits a receiver on the open internet
+//! needs, around an axum `Router` (`axum::serve` has none of them). The
+//! `hookguard listen` command and the example receivers run on it.
 //!
 //! - A request head, the first one on a new or idle connection included,
 //!   must arrive within the header timeout (hyper's `header_read_timeout`).
@@ -28,28 +30,99 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::time::{Instant, Sleep};
 use tower::ServiceExt as _;
 
-/// The limits of [`serve`].
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Limits {
-    /// How long a request head may take to arrive.
-    pub(crate) header_timeout: Duration,
-    /// How long a request body may go without a byte.
-    pub(crate) body_timeout: Duration,
-    /// How many connections are served at once.
-    pub(crate) max_connections: usize,
-    /// How long requests in flight may take to finish once `stop` fires.
-    pub(crate) grace: Duration,
+/// The limits of [`serve`]; the defaults suit webhook deliveries.
+///
+/// ```
+/// use std::time::Duration;
+/// use hookguard::axum::serve::Limits;
+///
+/// let limits = Limits::default()
+///     .with_header_timeout(Duration::from_secs(5))
+///     .with_max_connections(256);
+/// assert_eq!(limits.body_timeout, Duration::from_secs(10));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// How long a request head may take to arrive, the first one on a new
+    /// or idle connection included (default 10 s).
+    pub header_timeout: Duration,
+    /// How long a request body may go without a byte (default 10 s): an
+    /// idle timer, so a large delivery that keeps arriving passes.
+    pub body_timeout: Duration,
+    /// How many connections are served at once (default 1024; at least 1).
+    pub max_connections: usize,
+    /// How long requests in flight may take to finish once `stop` fires
+    /// (default 10 s).
+    pub grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            grace: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Limits {
+    /// Sets [`header_timeout`](Self::header_timeout).
+    #[must_use]
+    pub fn with_header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// Sets [`body_timeout`](Self::body_timeout).
+    #[must_use]
+    pub fn with_body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// Sets [`max_connections`](Self::max_connections); 0 counts as 1.
+    #[must_use]
+    pub fn with_max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
+    /// Sets [`grace`](Self::grace).
+    #[must_use]
+    pub fn with_grace(mut self, grace: Duration) -> Self {
+        self.grace = grace;
+        self
+    }
 }
 
 /// Serves `app` on `listener` until `stop` completes; then stops accepting,
 /// lets the requests in flight finish (within `limits.grace`) and returns
 /// what `stop` gave.
-pub(crate) async fn serve<T>(
+///
+/// ```no_run
+/// use axum::{Router, routing::post};
+/// use hookguard::axum::serve::{Limits, serve};
+///
+/// # async fn run(app: Router) -> std::io::Result<()> {
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+/// // Until Ctrl-C; then requests in flight get `grace` to finish.
+/// serve(listener, app, Limits::default(), tokio::signal::ctrl_c()).await?;
+/// # Ok(())
+/// # }
+/// ```
+pub async fn serve<T>(
     listener: TcpListener,
     app: Router,
     limits: Limits,
     stop: impl Future<Output = T>,
 ) -> T {
+    let limits = Limits {
+        max_connections: limits.max_connections.max(1),
+        ..limits
+    };
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let (shutdown, shutting_down) = watch::channel(false);
     tokio::pin!(stop);
@@ -67,7 +140,7 @@ pub(crate) async fn serve<T>(
                 Ok((stream, _peer)) => stream,
                 Err(error) => {
                     // Out of file descriptors and the like: wait, do not spin.
-                    tracing::warn!(target: "hookguard::listen", %error, "cannot accept a connection");
+                    tracing::warn!(target: "hookguard::serve", %error, "cannot accept a connection");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
@@ -116,7 +189,7 @@ async fn connection(
         }
     };
     if let Err(error) = result {
-        tracing::debug!(target: "hookguard::listen", %error, "connection closed");
+        tracing::debug!(target: "hookguard::serve", %error, "connection closed");
     }
     drop(permit);
 }
