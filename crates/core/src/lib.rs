@@ -39,6 +39,8 @@
 //!
 //! | feature | what it adds |
 //! |---|---|
+//! | `metrics` | counters and a gauge of the receive pipeline through the `metrics` crate ([`metrics`]) |
+//! | `testing` | [`testing::SignedRequest`]: signed test deliveries for your own handlers |
 //! | `test-support` | `replay::contract`: the behaviour every replay store must show, for the tests of stores |
 //!
 //! [hookguard]: https://docs.rs/hookguard
@@ -49,12 +51,15 @@ mod error;
 mod event;
 mod header;
 mod json_field;
+pub mod metrics;
 mod provider;
 pub mod receive;
 pub mod replay;
 mod secret;
 mod sign;
 mod signature;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod verification;
 mod verifier;
 

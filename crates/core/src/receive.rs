@@ -17,8 +17,10 @@ use http::HeaderMap;
 
 use crate::error::Error;
 use crate::event::{Delivery, Event, Hold, ReplayId};
+use crate::metrics;
 use crate::replay::{ClaimedKey, ReplayGuard};
 use crate::signature::Scheme;
+use crate::verification::Verification;
 use crate::verifier::Verifier;
 
 /// Reads a body under a limit and checks it against its declared length.
@@ -357,6 +359,7 @@ where
     let (output, claimed) = match (ended, slot.take()) {
         (Some(output), claimed) => (output, claimed),
         (None, Some(mut claimed)) => {
+            let _in_flight = metrics::InFlight::start(E::Scheme::NAME);
             let output = claimed.hold_while(handler.as_mut()).await;
             (output, Some(claimed))
         }
@@ -388,8 +391,9 @@ pub async fn finish(claimed: ClaimedKey, status: u16) {
 
 /// Logs a refused delivery at DEBUG under `hookguard::rejection`: the
 /// provider, the code and the reason, never a secret, the body or an
-/// unsigned id.
+/// unsigned id. With the `metrics` feature it is counted too.
 pub fn log_refusal(provider: &'static str, error: &Error) {
+    metrics::refused(provider, error);
     tracing::debug!(
         target: "hookguard::rejection",
         provider,
@@ -401,13 +405,21 @@ pub fn log_refusal(provider: &'static str, error: &Error) {
 }
 
 /// Logs an accepted delivery at DEBUG under `hookguard::delivery`: the
-/// provider, the matched secret and the signed time.
+/// provider, the matched secret and the signed time. With the `metrics`
+/// feature it is counted too.
 pub fn log_accepted<E: Event>(delivery: &Delivery<E>) {
+    log_verified::<E::Scheme>(&delivery.verification);
+}
+
+/// As [`log_accepted`], for a delivery verified but not parsed (the axum
+/// `Verify` layer).
+pub fn log_verified<S: Scheme>(verification: &Verification) {
+    metrics::accepted(S::NAME);
     tracing::debug!(
         target: "hookguard::delivery",
-        provider = E::Scheme::NAME,
-        secret_index = delivery.verification.secret_index,
-        signed_at = delivery.verification.timestamp,
+        provider = S::NAME,
+        secret_index = verification.secret_index,
+        signed_at = verification.timestamp,
         "accepted webhook delivery"
     );
 }
