@@ -45,3 +45,13 @@ pub mod redis {
 pub mod noma_api {
     pub use hookguard_noma_api::*;
 }
+
+/// Signed test deliveries for your own handlers: [`SignedRequest`](hookguard_core::testing::SignedRequest)
+/// builds the request a provider sends, for axum (`http` 1.x) and, with the
+/// `actix` feature, actix-web ([`IntoTestRequest`](hookguard_actix::testing::IntoTestRequest)).
+#[cfg(feature = "testing")]
+pub mod testing {
+    pub use hookguard_core::testing::*;
+    #[cfg(feature = "actix")]
+    pub use hookguard_actix::testing::*;
+}

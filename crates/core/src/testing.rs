@@ -25,7 +25,7 @@ use std::fmt;
 
 use bytes::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
-use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method};
 
 use crate::clock::{Clock as _, SystemClock};
@@ -40,7 +40,7 @@ pub const DEFAULT_ID: &str = "msg_hookguard_test";
 /// A delivery of scheme `S`, signed when it is turned into a request.
 ///
 /// Defaults: `POST /`, signed now with message id [`DEFAULT_ID`],
-/// `Content-Type: application/json`. Headers added with
+/// `Content-Type: application/json`, and the body's `Content-Length`. Headers added with
 /// [`header`](Self::header) replace generated ones of the same name, so a
 /// test can send a forged signature on purpose.
 #[derive(Clone)]
@@ -170,6 +170,7 @@ impl<S: Scheme> SignedRequest<S> {
         };
         let mut headers = self.signer.sign(signed_at, &self.id, &body)?;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
         for (name, value) in self.headers {
             if let Some(name) = name {
                 headers.insert(name, value);
