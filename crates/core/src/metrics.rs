@@ -8,7 +8,7 @@
 //! | `hookguard_deliveries_refused_total` | counter | `provider`, `code` | deliveries refused, by error code (`signature_mismatch`, `in_flight`, …) |
 //! | `hookguard_deliveries_duplicate_total` | counter | `provider` | deliveries the replay guard answered `duplicate` (200, handler not run) |
 //! | `hookguard_deliveries_busy_total` | counter | `provider` | verified deliveries answered `busy` (503) because the receiver could not take them |
-//! | `hookguard_deliveries_in_flight` | gauge | `provider` | handlers running right now under a replay claim (routes behind `Dedupe`) |
+//! | `hookguard_deliveries_in_flight` | gauge | `provider` | deliveries holding a replay claim right now: claimed, outcome not yet recorded (routes behind `Dedupe`) |
 //!
 //! Labels come only from fixed sets, so an attacker cannot grow the number
 //! of series: `provider` is the scheme's name ([`Scheme::NAME`]) and `code`
@@ -32,7 +32,7 @@ pub const REFUSED: &str = "hookguard_deliveries_refused_total";
 pub const DUPLICATE: &str = "hookguard_deliveries_duplicate_total";
 /// Verified deliveries answered `busy` (label `provider`).
 pub const BUSY: &str = "hookguard_deliveries_busy_total";
-/// Handlers running under a replay claim (gauge, label `provider`).
+/// Deliveries holding a replay claim (gauge, label `provider`).
 pub const IN_FLIGHT: &str = "hookguard_deliveries_in_flight";
 
 /// Counts an accepted delivery.
@@ -59,9 +59,9 @@ pub(crate) fn refused(provider: &'static str, error: &Error) {
     let _ = (provider, error);
 }
 
-/// One handler running under a replay claim: the gauge goes up when it
-/// starts and down when it is dropped, so a panic or a cancelled request
-/// cannot leave it counted.
+/// One delivery holding a replay claim: the gauge goes up when the key is
+/// claimed and down when this is dropped with the claim, so a panic or a
+/// cancelled request cannot leave it counted.
 #[derive(Debug)]
 #[must_use = "the gauge goes down when this is dropped"]
 pub(crate) struct InFlight {

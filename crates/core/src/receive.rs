@@ -262,11 +262,15 @@ impl<E: Event> fmt::Debug for Deduplication<E> {
     }
 }
 
+/// A claim and the in-flight gauge's share of it, which ends when the
+/// claim is finished or dropped.
+type Held = (ClaimedKey, metrics::InFlight);
+
 /// Where the extractor leaves its claim for the layer that runs the
 /// handler: one per request, put in the request's extensions by the layer.
 pub struct ClaimSlot<E: Event> {
     deduplication: Deduplication<E>,
-    claimed: Arc<Mutex<Option<ClaimedKey>>>,
+    claimed: Arc<Mutex<Option<Held>>>,
     seen: Arc<AtomicBool>,
 }
 
@@ -298,7 +302,7 @@ impl<E: Event> ClaimSlot<E> {
         delivery: &Delivery<E>,
     ) -> Result<(), Error> {
         if let Some(claimed) = self.deduplication.claim(verifier, delivery).await? {
-            *self.lock() = Some(claimed);
+            *self.lock() = Some((claimed, metrics::InFlight::start(E::Scheme::NAME)));
         }
         Ok(())
     }
@@ -307,11 +311,11 @@ impl<E: Event> ClaimSlot<E> {
         self.lock().is_some()
     }
 
-    fn take(&self) -> Option<ClaimedKey> {
+    fn take(&self) -> Option<Held> {
         self.lock().take()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<ClaimedKey>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Held>> {
         // A panic while holding the lock leaves a valid Option behind.
         self.claimed.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -358,16 +362,15 @@ where
     .await;
     let (output, claimed) = match (ended, slot.take()) {
         (Some(output), claimed) => (output, claimed),
-        (None, Some(mut claimed)) => {
-            let _in_flight = metrics::InFlight::start(E::Scheme::NAME);
+        (None, Some((mut claimed, in_flight))) => {
             let output = claimed.hold_while(handler.as_mut()).await;
-            (output, Some(claimed))
+            (output, Some((claimed, in_flight)))
         }
         // Unreachable: the slot held a claim a moment ago and only this
         // function takes it. Finish the handler unguarded rather than panic.
         (None, None) => (handler.as_mut().await, None),
     };
-    if let Some(claimed) = claimed {
+    if let Some((claimed, _in_flight)) = claimed {
         finish(claimed, status_of(&output)).await;
     } else if !slot.seen.load(Ordering::Relaxed) {
         tracing::warn!(
