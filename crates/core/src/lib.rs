@@ -10,7 +10,7 @@
 //! [`github`]).
 //!
 //! ```
-//! use hookguard_core::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
+//! use hookguard::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
 //!
 //! let body = br#"{"id":"evt_1","topic":"test.event"}"#;
 //! let headers = Signer::<Nomos>::new("s3cret")?.sign(1_700_000_000, "", body)?;

@@ -31,7 +31,7 @@ use crate::verifier::Verifier;
 /// stream fails or ends at another length than it declared.
 ///
 /// ```
-/// use hookguard_core::BodyReader;
+/// use hookguard::BodyReader;
 ///
 /// let mut reader = BodyReader::new(Some(b"5".as_slice()), 1024)?;
 /// reader.push(b"hel")?;
@@ -42,7 +42,7 @@ use crate::verifier::Verifier;
 /// let mut short = BodyReader::new(Some(b"5".as_slice()), 1024)?;
 /// short.push(b"hel")?;
 /// assert_eq!(short.finish().unwrap_err().code(), "invalid_payload");
-/// # Ok::<(), hookguard_core::Error>(())
+/// # Ok::<(), hookguard::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct BodyReader {
@@ -146,8 +146,8 @@ impl<S: Scheme> Verifier<S> {
     /// call from request to event, outside any web framework.
     ///
     /// ```
-    /// use hookguard_core::nomos::NomosEvent;
-    /// use hookguard_core::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
+    /// use hookguard::nomos::NomosEvent;
+    /// use hookguard::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
     ///
     /// let body = r#"{"id":"evt_1","timestamp":"2026-01-15T10:30:00Z","topic":"subscription.ended","context":{"subscription":"sub_1"}}"#;
     /// let headers = Signer::<Nomos>::new("s3cret")?.sign(1_768_473_000, "", body.as_bytes())?;

@@ -7,9 +7,9 @@
 //! `IntoTestRequest` turns it into an `actix_web::test::TestRequest`.
 //!
 //! ```
-//! use hookguard_core::scheme::Nomos;
-//! use hookguard_core::testing::SignedRequest;
-//! use hookguard_core::NomosVerifier;
+//! use hookguard::scheme::Nomos;
+//! use hookguard::testing::SignedRequest;
+//! use hookguard::NomosVerifier;
 //!
 //! let body = r#"{"id":"evt_1","topic":"test.event"}"#;
 //! let request = SignedRequest::<Nomos>::new("s3cret", body)?
@@ -209,8 +209,8 @@ impl SignedRequest<Noma> {
     /// its verifier holds the body's `timestamp` to the tolerance.
     ///
     /// ```
-    /// use hookguard_core::testing::SignedRequest;
-    /// use hookguard_core::{FixedClock, NomaVerifier};
+    /// use hookguard::testing::SignedRequest;
+    /// use hookguard::{FixedClock, NomaVerifier};
     ///
     /// let event = serde_json::json!({"event": "content.published", "timestamp": "old"});
     /// let request = SignedRequest::noma("s3cret", &event)?
