@@ -41,7 +41,7 @@ pub mod noma_api {
 /// the front page.
 #[cfg(feature = "testing")]
 pub mod testing {
-    pub use hookguard_core::testing::*;
     #[cfg(feature = "actix")]
     pub use hookguard_actix::testing::*;
+    pub use hookguard_core::testing::*;
 }

@@ -94,10 +94,7 @@ fn deliveries() -> Vec<(SignedRequest<Nomos>, u16)> {
             401,
         ),
         (delivery("evt_3").signed_at(AT - 301), 401),
-        (
-            delivery("evt_4").header("x-nomos-signature", "t=1"),
-            400,
-        ),
+        (delivery("evt_4").header("x-nomos-signature", "t=1"), 400),
     ]
 }
 
@@ -106,9 +103,18 @@ fn expected() -> BTreeMap<String, u64> {
     BTreeMap::from([
         (format!("{VERIFIED}{{provider=nomos}}"), 1),
         (format!("{DUPLICATE}{{provider=nomos}}"), 1),
-        (format!("{REFUSED}{{provider=nomos,code=signature_mismatch}}"), 1),
-        (format!("{REFUSED}{{provider=nomos,code=timestamp_too_old}}"), 1),
-        (format!("{REFUSED}{{provider=nomos,code=malformed_header}}"), 1),
+        (
+            format!("{REFUSED}{{provider=nomos,code=signature_mismatch}}"),
+            1,
+        ),
+        (
+            format!("{REFUSED}{{provider=nomos,code=timestamp_too_old}}"),
+            1,
+        ),
+        (
+            format!("{REFUSED}{{provider=nomos,code=malformed_header}}"),
+            1,
+        ),
     ])
 }
 
@@ -258,10 +264,25 @@ fn each_answer_lands_in_its_own_counter() {
 
     let recorded = Recorded::default();
     metrics::with_local_recorder(&recorded, || {
-        log_refusal("noma", &Error::Busy { retry_after_secs: 5 });
-        log_refusal("noma", &Error::Busy { retry_after_secs: 5 });
+        log_refusal(
+            "noma",
+            &Error::Busy {
+                retry_after_secs: 5,
+            },
+        );
+        log_refusal(
+            "noma",
+            &Error::Busy {
+                retry_after_secs: 5,
+            },
+        );
         log_refusal("github", &Error::Duplicate);
-        log_refusal("stripe", &Error::InFlight { retry_after_secs: 60 });
+        log_refusal(
+            "stripe",
+            &Error::InFlight {
+                retry_after_secs: 60,
+            },
+        );
         log_refusal("stripe", &Error::StoreUnavailable);
         log_refusal("standard", &Error::PayloadTooLarge { limit: 1 });
     });
@@ -271,8 +292,14 @@ fn each_answer_lands_in_its_own_counter() {
             (format!("{BUSY}{{provider=noma}}"), 2),
             (format!("{DUPLICATE}{{provider=github}}"), 1),
             (format!("{REFUSED}{{provider=stripe,code=in_flight}}"), 1),
-            (format!("{REFUSED}{{provider=stripe,code=store_unavailable}}"), 1),
-            (format!("{REFUSED}{{provider=standard,code=payload_too_large}}"), 1),
+            (
+                format!("{REFUSED}{{provider=stripe,code=store_unavailable}}"),
+                1
+            ),
+            (
+                format!("{REFUSED}{{provider=standard,code=payload_too_large}}"),
+                1
+            ),
         ])
     );
 }
@@ -296,7 +323,10 @@ fn the_verify_layer_counts_what_it_accepts_and_refuses() {
                 .route("/nomos", post(|| async {}))
                 .route_layer(Verify::new(verifier()));
             let accepted = delivery("evt_1").into_request::<Body>().unwrap();
-            let stale = delivery("evt_2").signed_at(AT + 301).into_request::<Body>().unwrap();
+            let stale = delivery("evt_2")
+                .signed_at(AT + 301)
+                .into_request::<Body>()
+                .unwrap();
             for (request, status) in [(accepted, 200), (stale, 401)] {
                 let response = router.clone().oneshot(request).await.unwrap();
                 assert_eq!(response.status().as_u16(), status);
@@ -307,7 +337,10 @@ fn the_verify_layer_counts_what_it_accepts_and_refuses() {
         recorded.counters(),
         BTreeMap::from([
             (format!("{VERIFIED}{{provider=nomos}}"), 1),
-            (format!("{REFUSED}{{provider=nomos,code=timestamp_in_future}}"), 1),
+            (
+                format!("{REFUSED}{{provider=nomos,code=timestamp_in_future}}"),
+                1
+            ),
         ])
     );
 }

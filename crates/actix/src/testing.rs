@@ -59,10 +59,11 @@ impl<S: Scheme> IntoTestRequest for SignedRequest<S> {
         } = self.into_parts()?;
         // `http` 1.x names and values are valid `http` 0.2 ones: both
         // crates check the same bytes (RFC 9110 tokens, visible text).
-        let request = headers.iter().fold(
-            TestRequest::post().uri(&uri),
-            |request, (name, value)| request.append_header((name.as_str(), value.as_bytes())),
-        );
+        let request = headers
+            .iter()
+            .fold(TestRequest::post().uri(&uri), |request, (name, value)| {
+                request.append_header((name.as_str(), value.as_bytes()))
+            });
         Ok(request.set_payload(body))
     }
 }

@@ -160,9 +160,7 @@ impl<S: Scheme> SignedRequest<S> {
                 "a header given to SignedRequest::header is not a valid name or value",
             ));
         }
-        let signed_at = self
-            .signed_at
-            .unwrap_or_else(|| SystemClock.unix_now());
+        let signed_at = self.signed_at.unwrap_or_else(|| SystemClock.unix_now());
         let body = if self.stamp_body {
             stamp_timestamp(&self.body, signed_at)?
         } else {

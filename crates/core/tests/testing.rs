@@ -23,7 +23,10 @@ fn every_scheme_accepts_the_request_it_signs() {
         .with_clock(FixedClock(AT))
         .verify(nomos.headers(), nomos.body())
         .unwrap();
-    assert_eq!((verified.secret_index, verified.timestamp), (Some(1), Some(AT)));
+    assert_eq!(
+        (verified.secret_index, verified.timestamp),
+        (Some(1), Some(AT))
+    );
 
     let noma = SignedRequest::noma("s3cret", &serde_json::json!({"event": "content.published"}))
         .unwrap()
@@ -118,7 +121,14 @@ fn a_forged_signature_header_replaces_the_generated_one_and_is_refused() {
         .header("x-nomos-signature", forged.as_str())
         .into_request::<Vec<u8>>()
         .unwrap();
-    assert_eq!(request.headers().get_all("x-nomos-signature").iter().count(), 1);
+    assert_eq!(
+        request
+            .headers()
+            .get_all("x-nomos-signature")
+            .iter()
+            .count(),
+        1
+    );
     assert_eq!(request.headers()["x-nomos-signature"], forged.as_str());
     let error = NomosVerifier::new(["s3cret"])
         .unwrap()
