@@ -118,6 +118,32 @@ fn expected() -> BTreeMap<String, u64> {
     ])
 }
 
+/// Runs `future` on a current-thread tokio runtime with `recorded` as the
+/// thread's recorder: every request it sends is counted there and nowhere
+/// else, so the tests do not see each other's counts.
+fn on_tokio(recorded: &Recorded, future: impl std::future::Future<Output = ()>) {
+    metrics::with_local_recorder(recorded, || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(future);
+    });
+}
+
+/// The status axum answers `request` with.
+async fn axum_status(router: &axum::Router, request: SignedRequest<Nomos>) -> u16 {
+    use tower::ServiceExt as _;
+    let request = request.into_request::<axum::body::Body>().unwrap();
+    router
+        .clone()
+        .oneshot(request)
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 fn in_flight() -> String {
     format!("{IN_FLIGHT}{{provider=nomos}}")
 }
@@ -125,39 +151,29 @@ fn in_flight() -> String {
 #[test]
 fn axum_requests_are_counted_exactly() {
     use axum::Router;
-    use axum::body::Body;
     use axum::http::StatusCode;
     use axum::routing::post;
     use hookguard::axum::{Dedupe, Webhook};
     use hookguard::nomos::NomosEvent;
     use hookguard::replay::ReplayGuard;
-    use tower::ServiceExt as _;
 
     let recorded = Arc::new(Recorded::default());
     let seen_in_flight = Arc::new(Mutex::new(None));
-    metrics::with_local_recorder(&*recorded, || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let (watch, seen) = (Arc::clone(&recorded), Arc::clone(&seen_in_flight));
-            let handler = move |Webhook(_): Webhook<NomosEvent>| async move {
-                *seen.lock().unwrap() = watch.gauge(&in_flight());
-                StatusCode::NO_CONTENT
-            };
-            let router = Router::new()
-                .route(
-                    "/nomos",
-                    post(handler).route_layer(Dedupe::<NomosEvent>::new(ReplayGuard::in_memory())),
-                )
-                .with_state(verifier());
-            for (request, status) in deliveries() {
-                let request = request.into_request::<Body>().unwrap();
-                let response = router.clone().oneshot(request).await.unwrap();
-                assert_eq!(response.status().as_u16(), status);
-            }
-        });
+    let (watch, seen) = (Arc::clone(&recorded), Arc::clone(&seen_in_flight));
+    let handler = move |Webhook(_): Webhook<NomosEvent>| async move {
+        *seen.lock().unwrap() = watch.gauge(&in_flight());
+        StatusCode::NO_CONTENT
+    };
+    let router = Router::new()
+        .route(
+            "/nomos",
+            post(handler).route_layer(Dedupe::<NomosEvent>::new(ReplayGuard::in_memory())),
+        )
+        .with_state(verifier());
+    on_tokio(&recorded, async {
+        for (request, status) in deliveries() {
+            assert_eq!(axum_status(&router, request).await, status);
+        }
     });
     assert_eq!(recorded.counters(), expected());
     assert_eq!(*seen_in_flight.lock().unwrap(), Some(1.0));
@@ -217,33 +233,22 @@ fn actix_requests_are_counted_exactly() {
 #[test]
 fn an_attacker_cannot_grow_the_number_of_series() {
     use axum::Router;
-    use axum::body::Body;
     use axum::routing::post;
     use hookguard::axum::Webhook;
     use hookguard::nomos::NomosEvent;
-    use tower::ServiceExt as _;
 
     let recorded = Recorded::default();
-    metrics::with_local_recorder(&recorded, || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let router = Router::new()
-                .route("/{*any}", post(|Webhook(_): Webhook<NomosEvent>| async {}))
-                .with_state(verifier());
-            for attempt in 0..100 {
-                let forged = format!("t={AT},v1={attempt:064x}");
-                let request = delivery(&format!("evt_attacker_{attempt}"))
-                    .uri(format!("/path-{attempt}"))
-                    .header("x-nomos-signature", forged)
-                    .header("x-provider", format!("provider-{attempt}"))
-                    .into_request::<Body>()
-                    .unwrap();
-                let response = router.clone().oneshot(request).await.unwrap();
-                assert_eq!(response.status().as_u16(), 401);
-            }
-        });
+    let router = Router::new()
+        .route("/{*any}", post(|Webhook(_): Webhook<NomosEvent>| async {}))
+        .with_state(verifier());
+    on_tokio(&recorded, async {
+        for attempt in 0..100 {
+            let forged = delivery(&format!("evt_attacker_{attempt}"))
+                .uri(format!("/path-{attempt}"))
+                .header("x-nomos-signature", format!("t={AT},v1={attempt:064x}"))
+                .header("x-provider", format!("provider-{attempt}"));
+            assert_eq!(axum_status(&router, forged).await, 401);
+        }
     });
     assert_eq!(
         recorded.counters(),
@@ -308,30 +313,17 @@ fn each_answer_lands_in_its_own_counter() {
 #[test]
 fn the_verify_layer_counts_what_it_accepts_and_refuses() {
     use axum::Router;
-    use axum::body::Body;
     use axum::routing::post;
     use hookguard::axum::Verify;
-    use tower::ServiceExt as _;
 
     let recorded = Recorded::default();
-    metrics::with_local_recorder(&recorded, || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let router: Router = Router::new()
-                .route("/nomos", post(|| async {}))
-                .route_layer(Verify::new(verifier()));
-            let accepted = delivery("evt_1").into_request::<Body>().unwrap();
-            let stale = delivery("evt_2")
-                .signed_at(AT + 301)
-                .into_request::<Body>()
-                .unwrap();
-            for (request, status) in [(accepted, 200), (stale, 401)] {
-                let response = router.clone().oneshot(request).await.unwrap();
-                assert_eq!(response.status().as_u16(), status);
-            }
-        });
+    let router: Router = Router::new()
+        .route("/nomos", post(|| async {}))
+        .route_layer(Verify::new(verifier()));
+    on_tokio(&recorded, async {
+        assert_eq!(axum_status(&router, delivery("evt_1")).await, 200);
+        let ahead = delivery("evt_2").signed_at(AT + 301);
+        assert_eq!(axum_status(&router, ahead).await, 401);
     });
     assert_eq!(
         recorded.counters(),
