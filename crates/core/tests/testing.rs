@@ -1,6 +1,9 @@
 //! `testing::SignedRequest`: every scheme's own verifier accepts what it
 //! builds, and what it builds carries exactly what was asked for.
 
+// Helpers outside #[test] functions unwrap too: a panic is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use hookguard_core::http;
 use hookguard_core::scheme::{GitHub, Nomos, Stripe};
 use hookguard_core::testing::{DEFAULT_ID, SignedRequest};
