@@ -1,20 +1,8 @@
-// The README is the crate's front page, and its examples run as doctests.
-// Some use the framework adapters, so it is included when every feature is
-// on (as in the README's test command and on docs.rs); with fewer features
-// a short page points to it, and `cargo test` still passes.
-#![cfg_attr(
-    all(feature = "axum", feature = "actix", feature = "redis", feature = "noma-api"),
-    doc = include_str!("../README.md")
-)]
-#![cfg_attr(
-    not(all(
-        feature = "axum",
-        feature = "actix",
-        feature = "redis",
-        feature = "noma-api"
-    )),
-    doc = "Verify, parse and de-duplicate signed webhooks. See the README; build the docs with `--all-features` for the full page."
-)]
+// The README is the crate's front page for every feature set. Its examples
+// run as doctests; those that need a feature are wrapped, in hidden lines,
+// in a module compiled only with that feature, so the text is the same for
+// every user and each feature set's doctests still pass.
+#![doc = include_str!("../README.md")]
 
 pub use hookguard_core::*;
 
@@ -44,4 +32,16 @@ pub mod redis {
 #[cfg(feature = "noma-api")]
 pub mod noma_api {
     pub use hookguard_noma_api::*;
+}
+
+/// Signed test deliveries for your own handlers: [`SignedRequest`](hookguard_core::testing::SignedRequest)
+/// builds the request a provider sends, as an `http` 1.x request (axum,
+/// tower's `oneshot`) and, with the `actix` feature, as an actix-web
+/// `TestRequest` (trait `IntoTestRequest`). See "Testing your handler" on
+/// the front page.
+#[cfg(feature = "testing")]
+pub mod testing {
+    #[cfg(feature = "actix")]
+    pub use hookguard_actix::testing::*;
+    pub use hookguard_core::testing::*;
 }

@@ -36,6 +36,8 @@ mod error;
 mod extract;
 mod middleware;
 mod receive;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use self::dedupe::{Dedupe, DedupeMiddleware};
 pub use self::error::WebhookError;

@@ -17,7 +17,7 @@ use tower_service::Service;
 /// The handler takes the event with [`Webhook`](crate::Webhook) or
 /// [`WebhookDelivery`](crate::WebhookDelivery) as usual, with the verifier
 /// from the router's state: the layer needs no verifier of its own. Before
-/// the handler runs, the extractor claims the event's replay key (SPEC §7:
+/// the handler runs, the extractor claims the event's replay key (taken
 /// only from signed bytes, see [`Event::replay_id`]): a key already handled
 /// answers 200 `{"error":"duplicate"}` and the handler does not run; a key
 /// being handled elsewhere answers 503 `in_flight` with `Retry-After`; a

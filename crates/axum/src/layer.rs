@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use axum_core::body::Body;
 use axum_core::extract::Request;
 use axum_core::response::{IntoResponse as _, Response};
-use hookguard_core::receive::log_refusal;
+use hookguard_core::receive::{log_refusal, log_verified};
 use hookguard_core::{Error, Scheme, Verification, Verifier};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -110,6 +110,7 @@ where
 async fn verify<S: Scheme>(verifier: &Verifier<S>, request: Request) -> Result<Request, Error> {
     let (mut parts, body) = read_limited(request, verifier.body_limit()).await?;
     let verification: Verification = verifier.verify(&parts.headers, &body)?;
+    log_verified::<S>(&verification);
     parts.extensions.insert(verification);
     Ok(Request::from_parts(parts, Body::from(body)))
 }

@@ -8,6 +8,7 @@ use axum::Router;
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{MethodRouter, post};
 use hookguard_axum::{Dedupe, WebhookDelivery, WebhookRejection};
+use hookguard_core::receive::log_refusal;
 use hookguard_core::replay::ReplayGuard;
 use hookguard_core::{Error, Event, Scheme, Verifier};
 use hookguard_redis::RedisStore;
@@ -60,7 +61,7 @@ where
     .map_err(|error| Failure::Failed(format!("cannot start the output thread: {error}")))?;
     let handler = move |WebhookDelivery(delivery): WebhookDelivery<E>| {
         let printer = printer.clone();
-        async move { print_event(&printer, &accepted(&delivery)).await }
+        async move { print_event(E::Scheme::NAME, &printer, &accepted(&delivery)).await }
     };
     let route = guarded::<E>(post(handler), arguments.dedupe.as_deref()).await?;
     let app = Router::new()
@@ -99,14 +100,18 @@ where
 }
 
 /// Prints the event line; 204 once it is flushed, 503 `busy` (Retry-After
-/// 5) when output is stalled or broken: the replay claim is then released.
-async fn print_event(printer: &Printer, line: &str) -> Response {
+/// 5) when output is stalled or broken: the replay claim is then released,
+/// and the answer is logged (and counted) as the core logs every refusal.
+async fn print_event(provider: &'static str, printer: &Printer, line: &str) -> Response {
     match printer.print(line).await {
         Ok(()) => axum::http::StatusCode::NO_CONTENT.into_response(),
-        Err(_) => WebhookRejection::from(Error::Busy {
-            retry_after_secs: BUSY_RETRY_AFTER_SECS,
-        })
-        .into_response(),
+        Err(_) => {
+            let busy = Error::Busy {
+                retry_after_secs: BUSY_RETRY_AFTER_SECS,
+            };
+            log_refusal(provider, &busy);
+            WebhookRejection::from(busy).into_response()
+        }
     }
 }
 

@@ -15,8 +15,8 @@ type Handler<E, C, R> = Box<dyn Fn(E, C) -> BoxFuture<R> + Send + Sync>;
 /// application state, a database pool) and return `R`.
 ///
 /// ```
-/// use hookguard_core::Dispatcher;
-/// use hookguard_core::nomos::{NomosEvent, NomosTopic};
+/// use hookguard::Dispatcher;
+/// use hookguard::nomos::{NomosEvent, NomosTopic};
 ///
 /// #[derive(Clone)]
 /// struct App;

@@ -11,7 +11,7 @@
 //! [`github`]).
 //!
 //! ```
-//! use hookguard_core::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
+//! use hookguard::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
 //!
 //! let body = br#"{"id":"evt_1","topic":"test.event"}"#;
 //! let headers = Signer::<Nomos>::new("s3cret")?.sign(1_700_000_000, "", body)?;
@@ -40,6 +40,8 @@
 //!
 //! | feature | what it adds |
 //! |---|---|
+//! | `metrics` | counters and a gauge of the receive pipeline through the `metrics` crate ([`metrics`]) |
+//! | `testing` | [`testing::SignedRequest`]: signed test deliveries for your own handlers |
 //! | `test-support` | `replay::contract`: the behaviour every replay store must show, for the tests of stores |
 //!
 //! [hookguard]: https://docs.rs/hookguard
@@ -50,12 +52,15 @@ mod error;
 mod event;
 mod header;
 mod json_field;
+pub mod metrics;
 mod provider;
 pub mod receive;
 pub mod replay;
 mod secret;
 mod sign;
 mod signature;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod verification;
 mod verifier;
 

@@ -17,8 +17,10 @@ use bytes::{Bytes, BytesMut};
 use crate::error::Error;
 use crate::event::{Delivery, Event, Hold, ReplayId};
 use crate::header::Headers;
+use crate::metrics;
 use crate::replay::{ClaimedKey, ReplayGuard};
 use crate::signature::Scheme;
+use crate::verification::Verification;
 use crate::verifier::Verifier;
 
 /// Reads a body under a limit and checks it against its declared length.
@@ -29,7 +31,7 @@ use crate::verifier::Verifier;
 /// stream fails or ends at another length than it declared.
 ///
 /// ```
-/// use hookguard_core::BodyReader;
+/// use hookguard::BodyReader;
 ///
 /// let mut reader = BodyReader::new(Some(b"5".as_slice()), 1024)?;
 /// reader.push(b"hel")?;
@@ -40,7 +42,7 @@ use crate::verifier::Verifier;
 /// let mut short = BodyReader::new(Some(b"5".as_slice()), 1024)?;
 /// short.push(b"hel")?;
 /// assert_eq!(short.finish().unwrap_err().code(), "invalid_payload");
-/// # Ok::<(), hookguard_core::Error>(())
+/// # Ok::<(), hookguard::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct BodyReader {
@@ -196,8 +198,8 @@ impl<S: Scheme> Verifier<S> {
     /// call from request to event, outside any web framework.
     ///
     /// ```
-    /// use hookguard_core::nomos::NomosEvent;
-    /// use hookguard_core::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
+    /// use hookguard::nomos::NomosEvent;
+    /// use hookguard::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
     ///
     /// let body = r#"{"id":"evt_1","timestamp":"2026-01-15T10:30:00Z","topic":"subscription.ended","context":{"subscription":"sub_1"}}"#;
     /// let headers = Signer::<Nomos>::new("s3cret")?.sign(1_768_473_000, "", body.as_bytes())?;
@@ -312,11 +314,15 @@ impl<E: Event> fmt::Debug for Deduplication<E> {
     }
 }
 
+/// A claim and the in-flight gauge's share of it, which ends when the
+/// claim is finished or dropped.
+type Held = (ClaimedKey, metrics::InFlight);
+
 /// Where the extractor leaves its claim for the layer that runs the
 /// handler: one per request, put in the request's extensions by the layer.
 pub struct ClaimSlot<E: Event> {
     deduplication: Deduplication<E>,
-    claimed: Arc<Mutex<Option<ClaimedKey>>>,
+    claimed: Arc<Mutex<Option<Held>>>,
     seen: Arc<AtomicBool>,
 }
 
@@ -348,7 +354,7 @@ impl<E: Event> ClaimSlot<E> {
         delivery: &Delivery<E>,
     ) -> Result<(), Error> {
         if let Some(claimed) = self.deduplication.claim(verifier, delivery).await? {
-            *self.lock() = Some(claimed);
+            *self.lock() = Some((claimed, metrics::InFlight::start(E::Scheme::NAME)));
         }
         Ok(())
     }
@@ -357,11 +363,11 @@ impl<E: Event> ClaimSlot<E> {
         self.lock().is_some()
     }
 
-    fn take(&self) -> Option<ClaimedKey> {
+    fn take(&self) -> Option<Held> {
         self.lock().take()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<ClaimedKey>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Held>> {
         // A panic while holding the lock leaves a valid Option behind.
         self.claimed.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -408,15 +414,15 @@ where
     .await;
     let (output, claimed) = match (ended, slot.take()) {
         (Some(output), claimed) => (output, claimed),
-        (None, Some(mut claimed)) => {
+        (None, Some((mut claimed, in_flight))) => {
             let output = claimed.hold_while(handler.as_mut()).await;
-            (output, Some(claimed))
+            (output, Some((claimed, in_flight)))
         }
         // Unreachable: the slot held a claim a moment ago and only this
         // function takes it. Finish the handler unguarded rather than panic.
         (None, None) => (handler.as_mut().await, None),
     };
-    if let Some(claimed) = claimed {
+    if let Some((claimed, _in_flight)) = claimed {
         finish(claimed, status_of(&output)).await;
     } else if !slot.seen.load(Ordering::Relaxed) {
         tracing::warn!(
@@ -440,8 +446,9 @@ pub async fn finish(claimed: ClaimedKey, status: u16) {
 
 /// Logs a refused delivery at DEBUG under `hookguard::rejection`: the
 /// provider, the code and the reason, never a secret, the body or an
-/// unsigned id.
+/// unsigned id. With the `metrics` feature it is counted too.
 pub fn log_refusal(provider: &'static str, error: &Error) {
+    metrics::refused(provider, error);
     tracing::debug!(
         target: "hookguard::rejection",
         provider,
@@ -453,13 +460,21 @@ pub fn log_refusal(provider: &'static str, error: &Error) {
 }
 
 /// Logs an accepted delivery at DEBUG under `hookguard::delivery`: the
-/// provider, the matched secret and the signed time.
+/// provider, the matched secret and the signed time. With the `metrics`
+/// feature it is counted too.
 pub fn log_accepted<E: Event>(delivery: &Delivery<E>) {
+    log_verified::<E::Scheme>(&delivery.verification);
+}
+
+/// As [`log_accepted`], for a delivery verified but not parsed (the axum
+/// `Verify` layer).
+pub fn log_verified<S: Scheme>(verification: &Verification) {
+    metrics::accepted(S::NAME);
     tracing::debug!(
         target: "hookguard::delivery",
-        provider = E::Scheme::NAME,
-        secret_index = delivery.verification.secret_index,
-        signed_at = delivery.verification.timestamp,
+        provider = S::NAME,
+        secret_index = verification.secret_index,
+        signed_at = verification.timestamp,
         "accepted webhook delivery"
     );
 }

@@ -12,7 +12,7 @@ use crate::secret::Secret;
 /// Signs deliveries the way the provider of scheme `S` does.
 ///
 /// ```
-/// use hookguard_core::{NomosVerifier, Signer, scheme::Nomos};
+/// use hookguard::{NomosVerifier, Signer, scheme::Nomos};
 ///
 /// let body = br#"{"topic":"test.event"}"#;
 /// let headers = Signer::<Nomos>::new("s3cret")?.sign(1_700_000_000, "", body)?;

@@ -28,14 +28,14 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 ///
 /// ```
 /// use std::time::Duration;
-/// use hookguard_core::{FixedClock, NomosVerifier};
+/// use hookguard::{FixedClock, NomosVerifier};
 ///
 /// // The old secret stays valid while the provider rolls over to the new one.
 /// let verifier = NomosVerifier::new(["new-secret", "old-secret"])?
 ///     .with_tolerance(Duration::from_secs(120))
 ///     .with_clock(FixedClock(1_700_000_000));
 /// assert_eq!(verifier.tolerance(), Duration::from_secs(120));
-/// # Ok::<(), hookguard_core::SecretError>(())
+/// # Ok::<(), hookguard::SecretError>(())
 /// ```
 #[derive(Clone)]
 pub struct Verifier<S: Scheme> {

@@ -9,9 +9,9 @@
 //! secret generation from the operating system's random source.
 //!
 //! ```no_run
-//! use hookguard_noma_api::{ApiToken, Client, Event, Source, WebhookDefinition, WebhookSecret};
+//! use hookguard::noma_api::{ApiToken, Client, Event, Source, WebhookDefinition, WebhookSecret};
 //!
-//! # async fn run() -> Result<(), hookguard_noma_api::Error> {
+//! # async fn run() -> Result<(), hookguard::noma_api::Error> {
 //! let client = Client::builder(
 //!     std::env::var("NOMA_PROJECT_ID").unwrap_or_default(),
 //!     ApiToken::new(std::env::var("NOMA_API_KEY").unwrap_or_default()),

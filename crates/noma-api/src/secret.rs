@@ -78,7 +78,7 @@ impl WebhookSecret {
     }
 
     /// Reads a secret from a file: its first line, without the line end.
-    /// White space is kept, so validation can refuse it (SPEC §3).
+    /// White space is kept, so validation can refuse it (a copy-paste slip).
     ///
     /// # Errors
     ///

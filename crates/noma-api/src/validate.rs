@@ -133,7 +133,7 @@ pub fn check_fields(definition: &WebhookDefinition) -> Vec<FieldError> {
 }
 
 /// A secret's rules (never quoting the secret): 6 to 255 characters, no
-/// leading or trailing white space (SPEC §3: a copy-paste slip).
+/// leading or trailing white space (a copy-paste slip).
 ///
 /// # Errors
 ///

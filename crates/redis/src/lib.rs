@@ -19,8 +19,8 @@
 //!   The connection reconnects on its own when Redis comes back.
 //!
 //! ```no_run
-//! use hookguard_redis::RedisStore;
-//! use hookguard_core::replay::ReplayGuard;
+//! use hookguard::redis::RedisStore;
+//! use hookguard::replay::ReplayGuard;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let store = RedisStore::connect("redis://127.0.0.1:6379/").await?.with_prefix("billing:webhooks:");

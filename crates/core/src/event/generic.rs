@@ -50,7 +50,7 @@ pub(crate) fn string_member(payload: &Value, name: &str) -> Option<String> {
 }
 
 /// Where a provider of generic events keeps an event's topic, id and
-/// replay key (SPEC §7: replay keys only from signed bytes).
+/// replay key (replay keys come only from signed bytes).
 pub trait GenericSource: Scheme {
     /// The topic of an authentic delivery.
     #[doc(hidden)]

@@ -47,7 +47,7 @@ pub trait Event: Sized + Clone + Send + Sync + serde::Serialize + 'static {
     }
 
     /// The key the replay guard de-duplicates this event by, taken only
-    /// from signed bytes (SPEC §7): the signed event id where the provider
+    /// from signed bytes: the signed event id where the provider
     /// has one, else a digest of the body.
     fn replay_id(&self, body: &[u8]) -> Option<ReplayId>;
 }
@@ -83,7 +83,7 @@ impl<E: Event> Delivery<E> {
 /// them once the handler succeeded.
 ///
 /// ```
-/// use hookguard_core::{Hold, ReplayId};
+/// use hookguard::{Hold, ReplayId};
 ///
 /// let id = ReplayId::durable("evt_42");
 /// assert_eq!(id.key(), b"evt_42");

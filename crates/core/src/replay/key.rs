@@ -17,7 +17,7 @@ use sha2::{Digest as _, Sha256};
 /// never kept.
 ///
 /// ```
-/// use hookguard_core::replay::ReplayGuard;
+/// use hookguard::replay::ReplayGuard;
 ///
 /// let guard = ReplayGuard::in_memory();
 /// let key = guard.key("nomos", b"evt_1");

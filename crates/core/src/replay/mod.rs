@@ -258,13 +258,13 @@ impl ReplayGuard {
     /// provider that must each run an event keep apart (empty by default).
     ///
     /// ```
-    /// use hookguard_core::replay::ReplayGuard;
+    /// use hookguard::replay::ReplayGuard;
     ///
     /// let billing = ReplayGuard::in_memory().with_route("billing")?;
     /// let audit = ReplayGuard::in_memory().with_route("audit")?;
     /// assert_ne!(billing.key("nomos", b"evt_1"), audit.key("nomos", b"evt_1"));
     /// assert!(ReplayGuard::in_memory().with_route("bad\0name").is_err());
-    /// # Ok::<(), hookguard_core::replay::RouteError>(())
+    /// # Ok::<(), hookguard::replay::RouteError>(())
     /// ```
     ///
     /// # Errors

@@ -30,7 +30,7 @@ pub type GitHubEvent = GenericEvent<GitHub>;
 ///
 /// GitHub signs only the body: no timestamp, so there is no freshness
 /// check, and neither `X-GitHub-Delivery` nor `X-GitHub-Event`. Replays are
-/// stopped by the replay guard, keyed by the SHA-256 of the body (SPEC §7):
+/// stopped by the replay guard, keyed by the SHA-256 of the body:
 /// a captured delivery resent under a new delivery id is still the same
 /// body, and GitHub's own redeliveries carry the same body too.
 #[derive(Debug, Clone, Copy, Default)]

@@ -28,7 +28,7 @@ static SIGNATURE: HeaderName = HeaderName::from_static("x-webhook-signature");
 /// The header holds 64 hex digits in either case, optionally after
 /// `sha256=`. Noma has no stable event id (`delivery_id` changes on every
 /// attempt), so its replay key is a shield: the digest of the exact body,
-/// kept for twice the tolerance (SPEC §7).
+/// kept for twice the tolerance.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Noma {
     /// Set only by [`Verifier::insecure_accept_unsigned`].

@@ -19,7 +19,7 @@ events! {
     /// A Nomos topic.
     ///
     /// ```
-    /// use hookguard_core::nomos::NomosTopic;
+    /// use hookguard::nomos::NomosTopic;
     ///
     /// let topic: NomosTopic = "subscription.created".parse().unwrap();
     /// assert_eq!(topic, NomosTopic::SubscriptionCreated);
