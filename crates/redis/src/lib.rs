@@ -31,6 +31,9 @@
 //! # let _ = (guard, cluster); Ok(()) }
 //! ```
 
+#[cfg(feature = "test-server")]
+pub mod test_server;
+
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;

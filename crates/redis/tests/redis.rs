@@ -11,10 +11,8 @@
 // Helpers outside #[test] functions unwrap too: a panic is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::io::Write as _;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -22,85 +20,8 @@ use std::time::{Duration, Instant};
 use hookguard_core::Error;
 use hookguard_core::replay::{Claim, ReplayGuard, ReplayStore, contract};
 use hookguard_redis::RedisStore;
+use hookguard_redis::test_server::RedisServer as Server;
 use redis::AsyncCommands as _;
-
-/// A `redis-server` these tests started; stopped (and its folder removed)
-/// when dropped.
-struct Server {
-    child: Child,
-    dir: PathBuf,
-    port: u16,
-}
-
-impl Server {
-    /// Starts `redis-server` on a free port, with `extra` arguments, and
-    /// waits until it answers PING.
-    fn start(extra: &[&str]) -> Result<Self, String> {
-        let port = free_port();
-        let dir = std::env::temp_dir().join(format!("hookguard-redis-{}-{}", unique(), port));
-        std::fs::create_dir_all(&dir).map_err(|error| format!("cannot create {dir:?}: {error}"))?;
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .arg("--dir")
-            .arg(&dir)
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|error| {
-                let _ = std::fs::remove_dir_all(&dir);
-                format!("cannot run redis-server from PATH ({error})")
-            })?;
-        let server = Self { child, dir, port };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !pong(port) {
-            if Instant::now() > deadline {
-                return Err(format!("redis-server on port {port} did not answer PING"));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Ok(server)
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// Whether a Redis on `port` answers PING.
-fn pong(port: u16) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
-    let mut answer = [0; 7];
-    stream.write_all(b"PING\r\n").is_ok()
-        && stream.read_exact(&mut answer).is_ok()
-        && &answer == b"+PONG\r\n"
-}
-
-/// A free port whose cluster bus port (+10000) is free too.
-fn free_port() -> u16 {
-    loop {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        if port < 55_000 && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok() {
-            return port;
-        }
-    }
-}
 
 /// A name no other run uses, so runs against one server do not meet.
 fn unique() -> String {
@@ -390,7 +311,7 @@ fn start_cluster() -> Result<Cluster, String> {
         .collect::<Result<Vec<_>, _>>()?;
     let addresses: Vec<String> = servers
         .iter()
-        .map(|server| format!("127.0.0.1:{}", server.port))
+        .map(|server| format!("127.0.0.1:{}", server.port()))
         .collect();
     let created = Command::new("redis-cli")
         .arg("--cluster")
@@ -408,7 +329,7 @@ fn start_cluster() -> Result<Cluster, String> {
     for server in &servers {
         loop {
             let info = Command::new("redis-cli")
-                .args(["-p", &server.port.to_string(), "cluster", "info"])
+                .args(["-p", &server.port().to_string(), "cluster", "info"])
                 .output()
                 .map_err(|error| format!("cannot run redis-cli ({error})"))?;
             if String::from_utf8_lossy(&info.stdout).contains("cluster_state:ok") {
