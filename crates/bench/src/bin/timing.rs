@@ -59,8 +59,10 @@ fn main() {
         );
     } else {
         println!(
-            "VERDICT harness sees: it flags the early-exit comparison (max |t| = {:.2}) and not hookguard's (max |t| = {:.2})",
-            textbook.worst, hookguard.worst
+            "VERDICT harness sees: it flags the early-exit comparison (max |t| = {:.2}, {:.0}x hookguard's {:.2})",
+            textbook.worst,
+            textbook.worst / hookguard.worst.max(f64::MIN_POSITIVE),
+            hookguard.worst
         );
     }
 }
