@@ -45,13 +45,16 @@
 
 mod clock;
 mod dispatch;
+mod ed25519_keys;
 mod error;
 mod event;
 mod header;
 mod json_field;
+mod lenient_base64;
 mod provider;
 pub mod receive;
 pub mod replay;
+mod retirement;
 mod secret;
 mod sign;
 mod signature;
