@@ -155,27 +155,50 @@ mod tests {
         let public = SigningKey::from_bytes(&[7; 32]).verifying_key().to_bytes();
         let cases = [
             (String::new(), SecretError::Empty),
-            (format!(" {}", b64(&public)), SecretError::SurroundingWhitespace),
+            (
+                format!(" {}", b64(&public)),
+                SecretError::SurroundingWhitespace,
+            ),
             ("whpk_***".to_owned(), SecretError::NotBase64),
             (b64(&public[..31]), SecretError::PublicKeyLength),
             (b64(&[0; 44]), SecretError::PublicKeyNotEd25519Spki),
             // y = 2 is not the y of any curve point.
-            (b64(&[[2].as_slice(), &[0; 31]].concat()), SecretError::PublicKeyNotAPoint),
+            (
+                b64(&[[2].as_slice(), &[0; 31]].concat()),
+                SecretError::PublicKeyNotAPoint,
+            ),
             // The identity, a point of order 1.
-            (b64(&[[1].as_slice(), &[0; 31]].concat()), SecretError::PublicKeyWeak),
+            (
+                b64(&[[1].as_slice(), &[0; 31]].concat()),
+                SecretError::PublicKeyWeak,
+            ),
         ];
         for (text, expected) in cases {
-            assert_eq!(PublicKey::from_text(&text).unwrap_err(), expected, "{text:?}");
+            assert_eq!(
+                PublicKey::from_text(&text).unwrap_err(),
+                expected,
+                "{text:?}"
+            );
         }
         let mismatched = [[7; 32].as_slice(), &[9; 32]].concat();
         let cases = [
             (b64(&[7; 32]), SecretError::SigningKeyPrefix),
-            (format!("whsk_{}", b64(&[7; 31])), SecretError::SigningKeyLength),
-            (format!("whsk_{}", b64(&mismatched)), SecretError::SigningKeyMismatch),
+            (
+                format!("whsk_{}", b64(&[7; 31])),
+                SecretError::SigningKeyLength,
+            ),
+            (
+                format!("whsk_{}", b64(&mismatched)),
+                SecretError::SigningKeyMismatch,
+            ),
             ("whsk_!!".to_owned(), SecretError::NotBase64),
         ];
         for (text, expected) in cases {
-            assert_eq!(SecretKey::from_text(&text).unwrap_err(), expected, "{text:?}");
+            assert_eq!(
+                SecretKey::from_text(&text).unwrap_err(),
+                expected,
+                "{text:?}"
+            );
         }
     }
 
@@ -184,9 +207,16 @@ mod tests {
         // Under the identity key, R = identity and S = 0 satisfy the lax
         // equation [S]B = R + [k]A for every message: a universal forgery.
         let identity = [[1].as_slice(), &[0; 31]].concat();
-        let key = PublicKey(VerifyingKey::from_bytes(&identity.clone().try_into().unwrap()).unwrap());
-        let forged: [u8; SIGNATURE_LEN] = [identity.as_slice(), &[0; 32]].concat().try_into().unwrap();
-        assert!(key.0.verify(b"any message", &Signature::from_bytes(&forged)).is_ok(), "lax accepts");
+        let key =
+            PublicKey(VerifyingKey::from_bytes(&identity.clone().try_into().unwrap()).unwrap());
+        let forged: [u8; SIGNATURE_LEN] =
+            [identity.as_slice(), &[0; 32]].concat().try_into().unwrap();
+        assert!(
+            key.0
+                .verify(b"any message", &Signature::from_bytes(&forged))
+                .is_ok(),
+            "lax accepts"
+        );
         assert!(!key.verifies(b"any message", &forged), "strict refuses");
     }
 

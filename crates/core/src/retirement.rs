@@ -105,7 +105,10 @@ mod tests {
         let retirements = Retirements::default().and(1, 1_000);
         assert!(!retirements.is_retired(1, 1_000));
         assert!(retirements.is_retired(1, 1_001));
-        assert!(!retirements.is_retired(0, u64::MAX), "secret 0 never retires");
+        assert!(
+            !retirements.is_retired(0, u64::MAX),
+            "secret 0 never retires"
+        );
         assert!(!retirements.all_retired(2, 1_001));
         assert!(retirements.and(0, 5).all_retired(2, 1_001));
         assert!(!Retirements::default().all_retired(0, 1_001));

@@ -77,6 +77,31 @@ impl<S: Scheme + Default> Verifier<S> {
         }
         Ok(Self::with_parts(S::default(), secrets))
     }
+
+    /// A verifier whose every secret retires on a date: `(secret,
+    /// retire_at)` pairs, as when each secret of your configuration carries
+    /// its end. Indexes follow the order given. Add secrets that do not
+    /// retire with [`Verifier::new`] instead, then these with
+    /// [`with_retiring_secret`](Verifier::with_retiring_secret).
+    ///
+    /// # Errors
+    ///
+    /// [`SecretError::NoSecrets`] when `secrets` is empty; otherwise the
+    /// first secret refused, as [`Verifier::new`] refuses one.
+    pub fn new_retiring<I, T>(secrets: I) -> Result<Self, SecretError>
+    where
+        I: IntoIterator<Item = (T, u64)>,
+        T: AsRef<str>,
+    {
+        let mut verifier = Self::with_parts(S::default(), Arc::new([]));
+        for (secret, retire_at) in secrets {
+            verifier = verifier.with_retiring_secret(secret.as_ref(), retire_at)?;
+        }
+        if verifier.secrets.is_empty() {
+            return Err(SecretError::NoSecrets);
+        }
+        Ok(verifier)
+    }
 }
 
 impl<S: Scheme> Verifier<S> {
@@ -127,7 +152,11 @@ impl<S: Scheme> Verifier<S> {
     /// # Errors
     ///
     /// The secret is refused as [`Verifier::new`] refuses one.
-    pub fn with_retiring_secret(mut self, secret: &str, retire_at: u64) -> Result<Self, SecretError> {
+    pub fn with_retiring_secret(
+        mut self,
+        secret: &str,
+        retire_at: u64,
+    ) -> Result<Self, SecretError> {
         let index = self.secrets.len();
         self.secrets = self
             .secrets

@@ -37,19 +37,13 @@ impl<'h> Entries<'h> {
         for (version, _) in entries(value) {
             count += 1;
             if count > MAX_ENTRIES {
-                return Err(Error::malformed(
-                    name,
-                    "more than 16 signature entries",
-                ));
+                return Err(Error::malformed(name, "more than 16 signature entries"));
             }
             has_hmac |= version == Some(HMAC);
             has_ed25519 |= version == Some(ED25519);
         }
         if !has_hmac && !has_ed25519 {
-            return Err(Error::malformed(
-                name,
-                "no `v1,` or `v1a,` signature entry",
-            ));
+            return Err(Error::malformed(name, "no `v1,` or `v1a,` signature entry"));
         }
         Ok(Self { value, has_ed25519 })
     }
@@ -131,7 +125,10 @@ mod tests {
         let seventeen = format!("{sixteen} v2,x");
         assert_eq!(
             Entries::parse("webhook-signature", &seventeen).err(),
-            Some(Error::malformed("webhook-signature", "more than 16 signature entries"))
+            Some(Error::malformed(
+                "webhook-signature",
+                "more than 16 signature entries"
+            ))
         );
         // Runs of spaces are not entries.
         assert!(Entries::parse("webhook-signature", &format!("{sixteen}    ")).is_ok());
@@ -140,13 +137,13 @@ mod tests {
     #[test]
     fn a_header_needs_an_entry_of_a_known_version() {
         for bad in ["", "v2,abc", "v1abc", "V1,abc v1A,abc", "  "] {
-            assert!(
-                Entries::parse("webhook-signature", bad).is_err(),
-                "{bad:?}"
-            );
+            assert!(Entries::parse("webhook-signature", bad).is_err(), "{bad:?}");
         }
         for good in ["v1,", "v1a,!!", "junk v1,x"] {
-            assert!(Entries::parse("webhook-signature", good).is_ok(), "{good:?}");
+            assert!(
+                Entries::parse("webhook-signature", good).is_ok(),
+                "{good:?}"
+            );
         }
     }
 }

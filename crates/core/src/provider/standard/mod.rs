@@ -116,7 +116,10 @@ impl Verifier<StandardWebhooks> {
         if public_keys.is_empty() {
             return Err(SecretError::NoSecrets);
         }
-        Ok(Self::with_parts(StandardWebhooks { public_keys }, Arc::new([])))
+        Ok(Self::with_parts(
+            StandardWebhooks { public_keys },
+            Arc::new([]),
+        ))
     }
 
     /// Adds a public key that `v1a` entries are checked against, next to
@@ -222,12 +225,17 @@ pub(crate) fn signature_headers(
     let timestamp = timestamp.to_string();
     let message: [&[u8]; 5] = [id.as_bytes(), b".", timestamp.as_bytes(), b".", body];
     let base64 = base64::engine::general_purpose::STANDARD;
-    let hmac = secret.map(|secret| format!("{},{}", entries::HMAC, base64.encode(secret.tag(&message))));
+    let hmac =
+        secret.map(|secret| format!("{},{}", entries::HMAC, base64.encode(secret.tag(&message))));
     let ed25519 = signing_key.map(|key| {
         let signature = key.sign(&message.concat());
         format!("{},{}", entries::ED25519, base64.encode(signature))
     });
-    let signature = hmac.into_iter().chain(ed25519).collect::<Vec<_>>().join(" ");
+    let signature = hmac
+        .into_iter()
+        .chain(ed25519)
+        .collect::<Vec<_>>()
+        .join(" ");
     Ok(HeaderMap::from_iter([
         (ID[0].clone(), id_value),
         (TIMESTAMP[0].clone(), generated_value(timestamp)),
