@@ -35,7 +35,8 @@ enum Keys {
     Secret(Secret),
     Ed25519 {
         secret: Option<Secret>,
-        key: SecretKey,
+        // Boxed: the expanded key is far larger than a secret's HMAC state.
+        key: Box<SecretKey>,
     },
 }
 
@@ -88,7 +89,7 @@ impl Signer<StandardWebhooks> {
         Ok(Self {
             keys: Keys::Ed25519 {
                 secret: None,
-                key: SecretKey::from_text(signing_key)?,
+                key: Box::new(SecretKey::from_text(signing_key)?),
             },
             scheme: std::marker::PhantomData,
         })
@@ -112,7 +113,7 @@ impl Signer<StandardWebhooks> {
     ///
     /// As [`Signer::from_signing_key`].
     pub fn with_signing_key(self, signing_key: &str) -> Result<Self, SecretError> {
-        let key = SecretKey::from_text(signing_key)?;
+        let key = Box::new(SecretKey::from_text(signing_key)?);
         let secret = match self.keys {
             Keys::Secret(secret) => Some(secret),
             Keys::Ed25519 { secret, .. } => secret,

@@ -231,12 +231,12 @@ fn a_match_on_a_retiring_secret_is_logged_once_a_minute_without_the_secret() {
 
     clock.advance(std::time::Duration::from_secs(59));
     assert_eq!(
-        lines(&logged(|| drop(verifier.verify(&old, BODY).unwrap()))),
+        lines(&logged(|| assert!(verifier.verify(&old, BODY).is_ok()))),
         0
     );
     clock.advance(std::time::Duration::from_secs(1));
     assert_eq!(
-        lines(&logged(|| drop(verifier.verify(&old, BODY).unwrap()))),
+        lines(&logged(|| assert!(verifier.verify(&old, BODY).is_ok()))),
         1
     );
 }

@@ -154,15 +154,14 @@ mod v1a {
     }
 
     fn verifier(secrets: &[String], public_keys: &[String]) -> StandardWebhooksVerifier {
-        let verifier = if secrets.is_empty() {
+        if secrets.is_empty() {
             StandardWebhooksVerifier::from_public_keys(public_keys).unwrap()
         } else {
             let verifier = StandardWebhooksVerifier::new(secrets).unwrap();
             public_keys.iter().fold(verifier, |verifier, key| {
                 verifier.with_public_key(key).unwrap()
             })
-        };
-        verifier
+        }
     }
 
     #[test]
