@@ -3,8 +3,12 @@
 //! handler may run.
 //!
 //! A [`Verifier`] is built once per endpoint from one or more secrets (more
-//! than one during a rotation), a tolerance and a [`Clock`], then checks
-//! each delivery from its `http::HeaderMap` and raw body bytes. Each
+//! than one during a rotation, and old ones may retire on a date:
+//! [`Verifier::with_retiring_secret`]), a tolerance and a [`Clock`], then
+//! checks each delivery from its `http::HeaderMap` and raw body bytes.
+//! Standard Webhooks verifiers may also hold ed25519 public keys for `v1a`
+//! signatures ([`StandardWebhooksVerifier::from_public_keys`],
+//! [`Verifier::with_public_key`]). Each
 //! provider lives in one module: its signature scheme, its verifier alias
 //! and its events ([`nomos`], [`noma`], [`standard`], [`stripe`],
 //! [`github`]).

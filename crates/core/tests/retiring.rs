@@ -6,10 +6,12 @@
 // Helpers outside #[test] functions unwrap too: a panic is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::sync::Arc;
 
 use base64::Engine as _;
+use common::Captured;
 use hookguard_core::scheme::{GitHub, Noma, Nomos, StandardWebhooks, Stripe};
 use hookguard_core::{FixedClock, ManualClock, Scheme, Signer, Verifier};
 use http::HeaderMap;
@@ -157,26 +159,11 @@ fn a_retiring_secret_cannot_be_revived_by_the_sender_choosing_the_time() {
 
 /// Everything logged while `run` runs, as text.
 fn logged(run: impl FnOnce()) -> String {
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::with_default(subscriber, run);
-    String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
+    let logs = Captured::default();
+    let subscriber = logs.install();
+    run();
+    drop(subscriber);
+    logs.text()
 }
 
 #[test]
