@@ -401,12 +401,13 @@ pub fn log_refusal(provider: &'static str, error: &Error) {
 }
 
 /// Logs an accepted delivery at DEBUG under `hookguard::delivery`: the
-/// provider, the matched secret and the signed time.
+/// provider, the matched secret or public key (by index) and the signed time.
 pub fn log_accepted<E: Event>(delivery: &Delivery<E>) {
     tracing::debug!(
         target: "hookguard::delivery",
         provider = E::Scheme::NAME,
         secret_index = delivery.verification.secret_index,
+        public_key_index = delivery.verification.public_key_index,
         signed_at = delivery.verification.timestamp,
         "accepted webhook delivery"
     );
