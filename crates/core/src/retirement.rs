@@ -62,19 +62,20 @@ impl Retirements {
         secret_count > 0 && (0..secret_count).all(|index| self.is_retired(index, now))
     }
 
-    /// Logs, at most once a minute per secret, that a retiring secret matched.
-    pub(crate) fn note_match(&self, scheme: &'static str, index: usize, now: u64) {
+    /// Logs, at most once a minute of `clock` time per secret, that a
+    /// retiring secret matched at `now`.
+    pub(crate) fn note_match(&self, scheme: &'static str, index: usize, now: u64, clock: u64) {
         let Some(entry) = self.entry(index) else {
             return;
         };
         let next = entry.next_log_at.load(Ordering::Relaxed);
         // One compare-and-swap: of racing matches, one logs, the rest skip.
-        if now >= next
+        if clock >= next
             && entry
                 .next_log_at
                 .compare_exchange(
                     next,
-                    now.saturating_add(LOG_EVERY_SECS),
+                    clock.saturating_add(LOG_EVERY_SECS),
                     Ordering::Relaxed,
                     Ordering::Relaxed,
                 )

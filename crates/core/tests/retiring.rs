@@ -221,6 +221,15 @@ fn a_match_on_a_retiring_secret_is_logged_once_a_minute_without_the_secret() {
         lines(&logged(|| assert!(verifier.verify(&old, BODY).is_ok()))),
         0
     );
+    // A check "as of" another time neither logs out of turn nor silences
+    // the next minute's line: the throttle runs on the clock.
+    let as_of_later = logged(|| {
+        assert_eq!(
+            code(verifier.verify_at(&old, BODY, NOW + 50_000)),
+            "timestamp_too_old"
+        );
+    });
+    assert_eq!(lines(&as_of_later), 0, "{as_of_later}");
     clock.advance(std::time::Duration::from_secs(1));
     assert_eq!(
         lines(&logged(|| assert!(verifier.verify(&old, BODY).is_ok()))),
