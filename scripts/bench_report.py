@@ -29,6 +29,8 @@ for size in ["1KiB", "16KiB", "1MiB"]:
     for peer in ["svix", "standardwebhooks"]:
         target = 1 / 9 if size == "1KiB" else None
         rows.append((f"standard_verify_vs_{peer}/{size}", ("standard", "verify", size), ("standard", peer, size), target, "<= 0.111 (9x faster)" if target else "-"))
+rows.append(("standard_v1a_verify_vs_ed25519_floor/1KiB", ("standard_v1a", "verify", "1KiB"), ("standard_v1a", "floor", "1KiB"), 1.05, "<= 1.05"))
+rows.append(("standard_v1a_verify_vs_v1_verify/1KiB", ("standard_v1a", "verify", "1KiB"), ("standard", "verify", "1KiB"), None, "-"))
 rows.append(("nomos_receive_vs_serde_json_value/1KiB", ("typed", "receive", "1KiB"), ("typed", "serde_json_value", "1KiB"), None, "-"))
 
 floor_1k = mean_ns("standard", "floor", "1KiB")
@@ -74,6 +76,11 @@ hookguard ÷ baseline: below 1 hookguard is faster.
 - **peers**: `svix` 1.64 `Webhook::verify` and `standardwebhooks` 1.0
   `Webhook::verify`, on the same Standard Webhooks delivery and headers.
   Target: hookguard ≥ 9× faster at 1 KiB (ratio ≤ 0.111).
+- **v1a**: a Standard Webhooks delivery signed with `v1a` (ed25519) only,
+  against its floor, ed25519-dalek's `verify_strict` alone over the
+  message already in one piece (svix 1.64 verifies no `v1a`, so there is
+  no peer); and against `v1` verify, to show what the asymmetric signature
+  costs. Target ≤ 1.05 of the floor.
 - **typed**: verify plus the typed `NomosEvent` parse, against
   `serde_json::from_slice` into a `serde_json::Value` alone (no target).
 
@@ -98,7 +105,11 @@ means little: `overhead` (verify − floor) is hookguard's own fixed cost.
 
 Heap allocations in `verify`: **{allocations}** (target: zero; proven by
 `crates/core/tests/no_alloc.rs`, a counting global allocator around every
-scheme's `verify` on valid and refused deliveries) — {"met" if allocations == "0" else "not met"}.
+scheme's `verify` on valid and refused deliveries, retiring secrets
+included) — {"met" if allocations == "0" else "not met"}. The one exception,
+pinned by the same test: a `v1a` (ed25519) check makes exactly **1**
+allocation, the signed message put in one piece for ed25519, and only when
+the verifier holds a public key and the header has a `v1a` entry.
 
 ### Timing side channel
 

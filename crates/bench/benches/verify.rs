@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use hookguard_bench::{
     Floor, MESSAGE_ID, NOMOS_SECRET, STANDARD_SECRET, nomos_delivery, standard_delivery,
-    standard_key,
+    standard_key, standard_v1a_delivery,
 };
 use hookguard_core::nomos::NomosEvent;
 
@@ -110,6 +110,46 @@ fn standard(c: &mut Criterion) {
     group.finish();
 }
 
+/// `v1a` (ed25519) at 1 KiB, next to `v1` in the `standard` group. svix
+/// 1.64 has no `v1a` verification (its `Webhook::verify` reads `v1` only),
+/// so the baseline is the floor: ed25519-dalek's `verify_strict` over the
+/// message already in one piece, with the key already decoded.
+fn standard_v1a(c: &mut Criterion) {
+    use ed25519_dalek::{Signature, Signer as _, SigningKey};
+
+    let mut group = c.benchmark_group("standard_v1a");
+    let now = now();
+    let (verifier, headers, body) = standard_v1a_delivery(1024, now);
+    assert!(verifier.verify_at(&headers, &body, now).is_ok());
+    let key = SigningKey::from_bytes(&[0x42; 32]);
+    let message = [
+        MESSAGE_ID.as_bytes(),
+        b".",
+        now.to_string().as_bytes(),
+        b".",
+        &body,
+    ]
+    .concat();
+    let signature: Signature = key.sign(&message);
+    let public = key.verifying_key();
+    assert!(public.verify_strict(&message, &signature).is_ok());
+    group.bench_function(BenchmarkId::new("floor", "1KiB"), |b| {
+        b.iter(|| {
+            public
+                .verify_strict(black_box(&message), black_box(&signature))
+                .is_ok()
+        })
+    });
+    group.bench_function(BenchmarkId::new("verify", "1KiB"), |b| {
+        b.iter(|| {
+            verifier
+                .verify_at(black_box(&headers), black_box(&body), now)
+                .is_ok()
+        })
+    });
+    group.finish();
+}
+
 fn typed(c: &mut Criterion) {
     let mut group = c.benchmark_group("typed");
     let now = now();
@@ -139,6 +179,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = nomos, standard, typed
+    targets = nomos, standard, standard_v1a, typed
 }
 criterion_main!(benches);

@@ -12,6 +12,10 @@ use subtle::ConstantTimeEq as _;
 pub const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /// The Nomos endpoint secret.
 pub const NOMOS_SECRET: &str = "bench-nomos-secret";
+/// A Standard Webhooks `v1a` signing key (seed 0x42…, the core's vector).
+pub const STANDARD_SIGNING_KEY: &str = "whsk_QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=";
+/// The public key of [`STANDARD_SIGNING_KEY`].
+pub const STANDARD_PUBLIC_KEY: &str = "whpk_IVL40Zt5HSRFMkLhXy6rbLfP+ntqXtMAl5YOBpiB2xI=";
 /// The message id of every Standard Webhooks delivery.
 pub const MESSAGE_ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
 
@@ -69,6 +73,28 @@ pub fn standard_key() -> Vec<u8> {
     base64::engine::general_purpose::STANDARD
         .decode(STANDARD_SECRET.trim_start_matches("whsec_"))
         .expect("the benchmark secret is base64")
+}
+
+/// A Standard Webhooks delivery signed with `v1a` (ed25519) only, sent at
+/// `now`, and a verifier that holds its public key.
+///
+/// # Panics
+///
+/// Never: the keys and the id are valid.
+#[must_use]
+pub fn standard_v1a_delivery(
+    size: usize,
+    now: u64,
+) -> (StandardWebhooksVerifier, HeaderMap, Vec<u8>) {
+    let body = nomos_body(size);
+    let signer =
+        Signer::<StandardWebhooks>::from_signing_key(STANDARD_SIGNING_KEY).expect("a valid key");
+    let headers = signer
+        .sign(now, MESSAGE_ID, &body)
+        .expect("a valid message id");
+    let verifier =
+        StandardWebhooksVerifier::from_public_keys([STANDARD_PUBLIC_KEY]).expect("a valid key");
+    (verifier, headers, body)
 }
 
 /// The floor: HMAC-SHA256 of a signed message with a pre-keyed state and

@@ -48,7 +48,8 @@ pub(crate) enum Command {
     Noma(crate::noma::NomaArgs),
 }
 
-/// The one secret to sign with, for `sign` and `send`.
+/// The one secret to sign with, for `sign` and `send`, and (Standard
+/// Webhooks) the ed25519 key to sign `v1a` entries with.
 #[derive(Args)]
 pub(crate) struct SigningSecret {
     /// The endpoint secret to sign with (visible in the process list: prefer --secret-env or --secret-file).
@@ -60,22 +61,41 @@ pub(crate) struct SigningSecret {
     /// A file whose first line is the secret to sign with.
     #[arg(long = "secret-file", value_name = "PATH")]
     pub(crate) secret_files: Vec<PathBuf>,
+    /// The name of an environment variable that holds a Standard Webhooks signing key (`whsk_` + base64 of a 32-byte seed, or of 64 bytes seed and public key): adds a `v1a` (ed25519) entry; with a secret too, one `webhook-signature` header carries both `v1,` and `v1a,`.
+    #[arg(long = "signing-key-env", value_name = "VAR")]
+    pub(crate) signing_key_env: Option<String>,
+}
+
+/// What `sign` and `send` sign with: a secret, a `v1a` signing key, or both.
+pub(crate) struct SigningKeys {
+    pub(crate) secret: Option<String>,
+    pub(crate) signing_key: Option<String>,
 }
 
 impl SigningSecret {
-    /// The secret; exactly one of the three sources must give one.
-    pub(crate) fn collect(&self) -> Result<String, Failure> {
-        let mut secrets = collect(&self.secrets, &self.secret_envs, &self.secret_files)?;
+    /// The secret (at most one of the three sources) and the signing key;
+    /// at least one of them.
+    pub(crate) fn collect(&self) -> Result<SigningKeys, Failure> {
+        let mut secrets = gather(&self.secrets, &self.secret_envs, &self.secret_files)?;
         if secrets.len() > 1 {
             return Err(Failure::Usage(
                 "signing uses one secret: give one --secret, --secret-env or --secret-file".into(),
             ));
         }
-        Ok(secrets.remove(0))
+        let signing_key = self.signing_key_env.as_deref().map(from_env).transpose()?;
+        if secrets.is_empty() && signing_key.is_none() {
+            return Err(Failure::Usage(
+                "give one --secret, --secret-env or --secret-file, or --signing-key-env".into(),
+            ));
+        }
+        Ok(SigningKeys {
+            secret: secrets.pop(),
+            signing_key,
+        })
     }
 }
 
-/// The secrets a receiver accepts, for `verify` and `listen`.
+/// The secrets and keys a receiver accepts, for `verify` and `listen`.
 #[derive(Args)]
 pub(crate) struct VerifyingSecrets {
     /// An endpoint secret (visible in the process list: prefer --secret-env or --secret-file); repeat while rotating: a delivery passes if any matches.
@@ -84,32 +104,80 @@ pub(crate) struct VerifyingSecrets {
     /// The name of an environment variable that holds a secret; may repeat.
     #[arg(long = "secret-env", value_name = "VAR")]
     pub(crate) secret_envs: Vec<String>,
-    /// A file whose first line is a secret; may repeat. `secret_index` counts --secret, then --secret-env, then --secret-file.
+    /// A file whose first line is a secret; may repeat. `secret_index` counts --secret, then --secret-env, then --secret-file, then --retiring-secret-env.
     #[arg(long = "secret-file", value_name = "PATH")]
     pub(crate) secret_files: Vec<PathBuf>,
+    /// The name of an environment variable that holds a secret that stops matching after the --retire-at given in the same position; may repeat.
+    #[arg(
+        long = "retiring-secret-env",
+        value_name = "VAR",
+        requires = "retire_at"
+    )]
+    pub(crate) retiring_secret_envs: Vec<String>,
+    /// The Unix time (seconds) after which the --retiring-secret-env in the same position no longer matches.
+    #[arg(
+        long = "retire-at",
+        value_name = "UNIX",
+        requires = "retiring_secret_envs"
+    )]
+    pub(crate) retire_at: Vec<u64>,
+    /// A Standard Webhooks public key for `v1a` (ed25519) signatures: base64 of the raw 32-byte key or of its SPKI form, `whpk_` optional; may repeat (`public_key_index` counts them).
+    #[arg(long = "public-key", value_name = "K")]
+    pub(crate) public_keys: Vec<String>,
+}
+
+/// What `verify` and `listen` accept deliveries under.
+pub(crate) struct VerifyingKeys {
+    pub(crate) secrets: Vec<String>,
+    pub(crate) retiring: Vec<(String, u64)>,
+    pub(crate) public_keys: Vec<String>,
 }
 
 impl VerifyingSecrets {
-    /// Every secret: the `--secret` ones, then `--secret-env`, then `--secret-file`.
-    pub(crate) fn collect(&self) -> Result<Vec<String>, Failure> {
-        collect(&self.secrets, &self.secret_envs, &self.secret_files)
+    /// Every secret (`--secret`, then `--secret-env`, then `--secret-file`),
+    /// the retiring ones with their dates, and the public keys; at least one
+    /// of them.
+    pub(crate) fn collect(&self) -> Result<VerifyingKeys, Failure> {
+        let secrets = gather(&self.secrets, &self.secret_envs, &self.secret_files)?;
+        if self.retiring_secret_envs.len() != self.retire_at.len() {
+            return Err(Failure::Usage(
+                "give one --retire-at for each --retiring-secret-env, in the same order".into(),
+            ));
+        }
+        let retiring = self
+            .retiring_secret_envs
+            .iter()
+            .zip(&self.retire_at)
+            .map(|(name, &retire_at)| Ok((from_env(name)?, retire_at)))
+            .collect::<Result<Vec<_>, Failure>>()?;
+        if secrets.is_empty() && retiring.is_empty() && self.public_keys.is_empty() {
+            return Err(Failure::Usage(
+                "give at least one --secret, --secret-env, --secret-file, --retiring-secret-env or --public-key".into(),
+            ));
+        }
+        Ok(VerifyingKeys {
+            secrets,
+            retiring,
+            public_keys: self.public_keys.clone(),
+        })
     }
 }
 
 /// `Debug` of secret options: how many of each source, never a secret
-/// (the variable names and file paths are not secret).
-fn redacted_secrets(
-    f: &mut fmt::Formatter<'_>,
+/// or a key (the variable names and file paths are not secret).
+fn redacted_secrets<'f, 'a>(
+    f: &'f mut fmt::Formatter<'a>,
     name: &str,
     secrets: &[String],
     secret_envs: &[String],
     secret_files: &[PathBuf],
-) -> fmt::Result {
-    f.debug_struct(name)
+) -> fmt::DebugStruct<'f, 'a> {
+    let mut shown = f.debug_struct(name);
+    shown
         .field("secrets", &format_args!("<{} redacted>", secrets.len()))
         .field("secret_envs", &secret_envs)
-        .field("secret_files", &secret_files)
-        .finish()
+        .field("secret_files", &secret_files);
+    shown
 }
 
 impl fmt::Debug for SigningSecret {
@@ -121,6 +189,8 @@ impl fmt::Debug for SigningSecret {
             &self.secret_envs,
             &self.secret_files,
         )
+        .field("signing_key_env", &self.signing_key_env)
+        .finish()
     }
 }
 
@@ -133,32 +203,39 @@ impl fmt::Debug for VerifyingSecrets {
             &self.secret_envs,
             &self.secret_files,
         )
+        .field("retiring_secret_envs", &self.retiring_secret_envs)
+        .field("retire_at", &self.retire_at)
+        .field(
+            "public_keys",
+            &format_args!("<{} redacted>", self.public_keys.len()),
+        )
+        .finish()
     }
 }
 
 /// The longest first line `--secret-file` reads; real secrets are far shorter.
 const SECRET_FILE_LIMIT: u64 = 4096;
 
-fn collect(
+/// The secrets of the three sources, in that order; possibly none.
+fn gather(
     given: &[String],
     env_names: &[String],
     files: &[PathBuf],
 ) -> Result<Vec<String>, Failure> {
     let mut secrets = given.to_vec();
     for name in env_names {
-        let value = std::env::var(name)
-            .map_err(|_| Failure::Usage(format!("environment variable {name} is not set")))?;
-        secrets.push(value);
+        secrets.push(from_env(name)?);
     }
     for path in files {
         secrets.push(first_line(path)?);
     }
-    if secrets.is_empty() {
-        return Err(Failure::Usage(
-            "give at least one --secret, --secret-env or --secret-file".into(),
-        ));
-    }
     Ok(secrets)
+}
+
+/// The value of environment variable `name` (never shown in an error).
+fn from_env(name: &str) -> Result<String, Failure> {
+    std::env::var(name)
+        .map_err(|_| Failure::Usage(format!("environment variable {name} is not set")))
 }
 
 /// The first line of a secret file, without its line ending. The file is
@@ -392,6 +469,12 @@ mod debug_tests {
             "topsecret-value",
             "--dedupe",
             "redis://user:hunter2pass@127.0.0.1:6379/",
+            "--public-key",
+            "whpk_IVL40Zt5HSRFMkLhXy6rbLfP+ntqXtMAl5YOBpiB2xI=",
+            "--retiring-secret-env",
+            "OLD_SECRET",
+            "--retire-at",
+            "1769903999",
         ]);
         let Command::Listen(arguments) = cli.command else {
             panic!("parsed as listen");
@@ -399,7 +482,10 @@ mod debug_tests {
         let shown = format!("{cli_debug:?}", cli_debug = arguments);
         assert!(!shown.contains("topsecret-value"), "{shown}");
         assert!(!shown.contains("hunter2pass"), "{shown}");
-        assert!(shown.contains("<1 redacted>"), "{shown}");
+        assert!(!shown.contains("IVL40Zt5"), "{shown}");
+        assert!(shown.contains("secrets: <1 redacted>"), "{shown}");
+        assert!(shown.contains("public_keys: <1 redacted>"), "{shown}");
+        assert!(shown.contains("OLD_SECRET"), "{shown}");
         let cli = Cli::parse_from([
             "hookguard",
             "sign",

@@ -14,7 +14,7 @@ use hookguard_core::{Error, Event, Scheme, Verifier};
 use hookguard_redis::RedisStore;
 
 use crate::Failure;
-use crate::args::ListenArgs;
+use crate::args::{ListenArgs, VerifyingKeys};
 use crate::output::accepted;
 use crate::printer::Printer;
 use crate::provider::with_event;
@@ -39,18 +39,21 @@ pub(crate) fn run(arguments: &ListenArgs) -> Result<ExitCode, Failure> {
                 .unwrap_or_else(|_| "warn,hookguard=trace".into()),
         )
         .init();
-    let secrets = arguments.secret.collect()?;
+    let keys = arguments.secret.collect()?;
     check_path(&arguments.path)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|error| Failure::Failed(format!("cannot start the runtime: {error}")))?;
-    runtime.block_on(async { with_event!(arguments.provider, receive(&secrets, arguments).await) })
+    runtime.block_on(async { with_event!(arguments.provider, receive(&keys, arguments).await) })
 }
 
-async fn receive<E: Event>(secrets: &[String], arguments: &ListenArgs) -> Result<ExitCode, Failure>
+async fn receive<E: Event>(
+    keys: &VerifyingKeys,
+    arguments: &ListenArgs,
+) -> Result<ExitCode, Failure>
 where
     E::Scheme: Default,
 {
-    let verifier = verifier::<E>(secrets, None, None)?;
+    let verifier = verifier::<E>(keys, None, None)?;
     let capacity = usize::try_from(arguments.output_queue).unwrap_or(usize::MAX);
     let (printer, output_failed) = Printer::start(
         std::io::stdout(),

@@ -5,12 +5,15 @@ use std::io::Write as _;
 use hookguard_core::{Delivery, Error, Event, Scheme};
 use serde::Serialize;
 
-/// `{"ok":true,"provider":…,"secret_index":N,"topic":…,"id":…,"event":{…}}`
+/// `{"ok":true,"provider":…,"secret_index":N,"public_key_index":null,"topic":…,"id":…,"event":{…}}`;
+/// `public_key_index` is set instead of `secret_index` when a Standard
+/// Webhooks `v1a` key matched.
 #[derive(Serialize)]
 struct Accepted<'a, E> {
     ok: bool,
     provider: &'static str,
     secret_index: Option<usize>,
+    public_key_index: Option<usize>,
     topic: Option<&'a str>,
     id: Option<&'a str>,
     event: &'a E,
@@ -22,6 +25,7 @@ pub(crate) fn accepted<E: Event + Serialize>(delivery: &Delivery<E>) -> String {
         ok: true,
         provider: E::Scheme::NAME,
         secret_index: delivery.verification.secret_index,
+        public_key_index: delivery.verification.public_key_index,
         topic: delivery.event.topic_name(),
         id: delivery.id(),
         event: &delivery.event,

@@ -16,7 +16,7 @@ use crate::sign::signature_headers;
 use crate::verify::parse_headers;
 
 pub(crate) fn run(arguments: &SendArgs) -> Result<ExitCode, Failure> {
-    let secret = arguments.secret.collect()?;
+    let keys = arguments.secret.collect()?;
     let url = target(&arguments.url, arguments.insecure)?;
     let timestamp = arguments.timestamp.unwrap_or_else(unix_now);
     let id = arguments.id.clone().unwrap_or_else(|| fresh_id("msg_"));
@@ -35,7 +35,7 @@ pub(crate) fn run(arguments: &SendArgs) -> Result<ExitCode, Failure> {
     };
     let mut headers = with_event!(
         arguments.provider,
-        signature_headers(&secret, timestamp, &id, &body)
+        signature_headers(&keys, timestamp, &id, &body)
     )?;
     headers.insert("content-type", HeaderValue::from_static("application/json"));
     headers.insert("user-agent", HeaderValue::from_static("hookguard-cli"));

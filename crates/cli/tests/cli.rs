@@ -156,7 +156,7 @@ fn every_provider_round_trips_and_a_tampered_body_is_refused() {
         let line = stdout(&output);
         assert!(
             line.starts_with(&format!(
-                r#"{{"ok":true,"provider":"{provider}","secret_index":0,{topic},{id},"event":{{"#
+                r#"{{"ok":true,"provider":"{provider}","secret_index":0,"public_key_index":null,{topic},{id},"event":{{"#
             )),
             "{provider}: {line}"
         );
@@ -251,7 +251,7 @@ fn usage_errors_exit_2_with_the_reason() {
     let cases: [(&[&str], &str); 6] = [
         (
             &["verify", "--provider", "nomos", "--body-file", path],
-            "give at least one --secret, --secret-env or --secret-file",
+            "give at least one --secret, --secret-env, --secret-file, --retiring-secret-env or --public-key",
         ),
         (
             &[
@@ -507,7 +507,7 @@ fn send_to_listen_for_nomos_with_duplicates_printed_once() {
 
     let lines = listener.lines_after(2);
     assert_eq!(lines.len(), 2, "{lines:?}");
-    assert!(lines[0].starts_with(r#"{"ok":true,"provider":"nomos","secret_index":0,"topic":"subscription.created","id":"evt_"#), "{}", lines[0]);
+    assert!(lines[0].starts_with(r#"{"ok":true,"provider":"nomos","secret_index":0,"public_key_index":null,"topic":"subscription.created","id":"evt_"#), "{}", lines[0]);
     assert!(
         lines[0].contains(r#""lead":"lead_"#),
         "a generated created event has a lead: {}",

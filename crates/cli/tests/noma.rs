@@ -177,7 +177,7 @@ fn noma_create_with_a_generated_secret_then_a_signed_delivery_verifies() {
         text(&verified.stdout)
     );
     assert!(text(&verified.stdout).starts_with(
-        r#"{"ok":true,"provider":"noma","secret_index":0,"topic":"content.published""#
+        r#"{"ok":true,"provider":"noma","secret_index":0,"public_key_index":null,"topic":"content.published""#
     ));
 
     // And one signed with any other secret does not.

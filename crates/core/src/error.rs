@@ -152,10 +152,25 @@ pub enum SecretError {
     Empty,
     /// The secret starts or ends with white space, most likely a copy-paste slip.
     SurroundingWhitespace,
-    /// A Standard Webhooks secret is not valid base64 after its `whsec_` prefix.
+    /// A Standard Webhooks secret or key is not valid base64 after its
+    /// optional `whsec_`, `whpk_` or `whsk_` prefix.
     NotBase64,
     /// The verifier was given no secret at all.
     NoSecrets,
+    /// A `v1a` public key decodes to neither 32 bytes (raw) nor 44 (SPKI DER).
+    PublicKeyLength,
+    /// A 44-byte `v1a` public key is not an ed25519 SubjectPublicKeyInfo.
+    PublicKeyNotEd25519Spki,
+    /// A `v1a` public key is not the encoding of a point on the curve.
+    PublicKeyNotAPoint,
+    /// A `v1a` public key is of small order: no strict signature can match it.
+    PublicKeyWeak,
+    /// A `v1a` signing key does not start with `whsk_`.
+    SigningKeyPrefix,
+    /// A `v1a` signing key decodes to neither 32 bytes (seed) nor 64 (seed and public key).
+    SigningKeyLength,
+    /// The public half of a 64-byte `v1a` signing key is not the one its seed derives.
+    SigningKeyMismatch,
 }
 
 impl fmt::Display for SecretError {
@@ -166,9 +181,25 @@ impl fmt::Display for SecretError {
                 "secret starts or ends with white space (a copy-paste slip?); remove it"
             }
             Self::NotBase64 => {
-                "standard webhooks secret is not base64 after the optional `whsec_` prefix"
+                "standard webhooks secret or key is not base64 after its `whsec_`, `whpk_` or `whsk_` prefix"
             }
             Self::NoSecrets => "at least one secret is required",
+            Self::PublicKeyLength => {
+                "public key is neither 32 bytes (raw ed25519) nor 44 bytes (SPKI DER) after base64 decoding"
+            }
+            Self::PublicKeyNotEd25519Spki => {
+                "44-byte public key is not an ed25519 SPKI key (it should start `MCowBQYDK2VwAyEA`)"
+            }
+            Self::PublicKeyNotAPoint => "public key is not a valid ed25519 point",
+            Self::PublicKeyWeak => "public key is of small order and cannot verify anything",
+            Self::SigningKeyPrefix => "signing key does not start with `whsk_`",
+            Self::SigningKeyLength => {
+                "signing key is neither a 32-byte seed nor 64 bytes of seed and public key after base64 decoding"
+            }
+            Self::SigningKeyMismatch => {
+                "signing key's public half does not match its seed (64-byte `whsk_` form)"
+            }
+
         })
     }
 }

@@ -3,9 +3,13 @@
 //! handler may run.
 //!
 //! A [`Verifier`] is built once per endpoint from one or more secrets (more
-//! than one during a rotation), a tolerance and a [`Clock`], then checks
-//! each delivery from its headers (an `http::HeaderMap`, or any
-//! [`Headers`]) and raw body bytes. Each
+//! than one during a rotation, and old ones may retire on a date:
+//! [`Verifier::with_retiring_secret`]), a tolerance and a [`Clock`], then
+//! checks each delivery from its headers (an `http::HeaderMap`, or any
+//! [`Headers`]) and raw body bytes. Standard Webhooks verifiers may also
+//! hold ed25519 public keys for `v1a` signatures
+//! ([`StandardWebhooksVerifier::from_public_keys`],
+//! [`Verifier::with_public_key`]). Each
 //! provider lives in one module: its signature scheme, its verifier alias
 //! and its events ([`nomos`], [`noma`], [`standard`], [`stripe`],
 //! [`github`]).
@@ -48,14 +52,17 @@
 
 mod clock;
 mod dispatch;
+mod ed25519_keys;
 mod error;
 mod event;
 mod header;
 mod json_field;
+mod lenient_base64;
 pub mod metrics;
 mod provider;
 pub mod receive;
 pub mod replay;
+mod retirement;
 mod secret;
 mod sign;
 mod signature;

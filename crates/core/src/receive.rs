@@ -460,8 +460,8 @@ pub fn log_refusal(provider: &'static str, error: &Error) {
 }
 
 /// Logs an accepted delivery at DEBUG under `hookguard::delivery`: the
-/// provider, the matched secret and the signed time. With the `metrics`
-/// feature it is counted too.
+/// provider, the matched secret or public key (by index) and the signed
+/// time. With the `metrics` feature it is counted too.
 pub fn log_accepted<E: Event>(delivery: &Delivery<E>) {
     log_verified::<E::Scheme>(&delivery.verification);
 }
@@ -474,6 +474,7 @@ pub fn log_verified<S: Scheme>(verification: &Verification) {
         target: "hookguard::delivery",
         provider = S::NAME,
         secret_index = verification.secret_index,
+        public_key_index = verification.public_key_index,
         signed_at = verification.timestamp,
         "accepted webhook delivery"
     );

@@ -2,12 +2,12 @@
 
 use std::fmt;
 
-use base64::Engine as _;
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha2::Sha256;
 use subtle::ConstantTimeEq as _;
 
 use crate::error::SecretError;
+use crate::lenient_base64;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -38,7 +38,9 @@ impl Secret {
     }
 
     /// A Standard Webhooks (Svix) secret: `whsec_<base64>` (the prefix is
-    /// optional) whose decoded bytes are the key.
+    /// optional) whose decoded bytes are the key. The base64 is read as the
+    /// reference libraries read it: padding optional, stray bits in the last
+    /// character ignored; anything else that is not base64 is refused.
     ///
     /// # Errors
     ///
@@ -48,9 +50,7 @@ impl Secret {
     pub fn from_standard_webhooks(text: &str) -> Result<Self, SecretError> {
         check_text(text)?;
         let encoded = text.strip_prefix("whsec_").unwrap_or(text);
-        let key = base64::engine::general_purpose::STANDARD
-            .decode(encoded)
-            .map_err(|_| SecretError::NotBase64)?;
+        let key = lenient_base64::decode(encoded).ok_or(SecretError::NotBase64)?;
         if key.is_empty() {
             return Err(SecretError::Empty);
         }
@@ -81,7 +81,8 @@ impl fmt::Debug for Secret {
     }
 }
 
-fn check_text(text: &str) -> Result<(), SecretError> {
+/// The checks every secret and key text passes first (SPEC §3).
+pub(crate) fn check_text(text: &str) -> Result<(), SecretError> {
     if text.is_empty() {
         Err(SecretError::Empty)
     } else if text.trim() != text {

@@ -9,6 +9,7 @@ use crate::header::Headers;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, SecretError};
+use crate::retirement::Retirements;
 use crate::secret::Secret;
 use crate::signature::Scheme;
 use crate::verification::Verification;
@@ -22,7 +23,8 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// Checks that deliveries of scheme `S` are authentic and fresh.
 ///
 /// Build it once at start-up and share it: cloning is cheap, and checking a
-/// delivery allocates nothing. The order of the checks is fixed: body size,
+/// delivery allocates nothing (but for a Standard Webhooks `v1a` check,
+/// which puts the signed message in one piece for ed25519: one allocation). The order of the checks is fixed: body size,
 /// header syntax, signature, then time, so a stale report always means an
 /// authentic but late delivery.
 ///
@@ -37,10 +39,16 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// assert_eq!(verifier.tolerance(), Duration::from_secs(120));
 /// # Ok::<(), hookguard::SecretError>(())
 /// ```
+///
+/// A rotation can end on a date: a secret added with
+/// [`with_retiring_secret`](Verifier::with_retiring_secret) stops matching
+/// after its retirement time, so a forgotten old secret does not stay valid
+/// for ever.
 #[derive(Clone)]
 pub struct Verifier<S: Scheme> {
     scheme: S,
     secrets: Arc<[Secret]>,
+    retirements: Arc<Retirements>,
     tolerance_secs: u64,
     clock: Arc<dyn Clock>,
     body_limit: usize,
@@ -70,6 +78,31 @@ impl<S: Scheme + Default> Verifier<S> {
         }
         Ok(Self::with_parts(S::default(), secrets))
     }
+
+    /// A verifier whose every secret retires on a date: `(secret,
+    /// retire_at)` pairs, as when each secret of your configuration carries
+    /// its end. Indexes follow the order given. Add secrets that do not
+    /// retire with [`Verifier::new`] instead, then these with
+    /// [`with_retiring_secret`](Verifier::with_retiring_secret).
+    ///
+    /// # Errors
+    ///
+    /// [`SecretError::NoSecrets`] when `secrets` is empty; otherwise the
+    /// first secret refused, as [`Verifier::new`] refuses one.
+    pub fn new_retiring<I, T>(secrets: I) -> Result<Self, SecretError>
+    where
+        I: IntoIterator<Item = (T, u64)>,
+        T: AsRef<str>,
+    {
+        let mut verifier = Self::with_parts(S::default(), Arc::new([]));
+        for (secret, retire_at) in secrets {
+            verifier = verifier.with_retiring_secret(secret.as_ref(), retire_at)?;
+        }
+        if verifier.secrets.is_empty() {
+            return Err(SecretError::NoSecrets);
+        }
+        Ok(verifier)
+    }
 }
 
 impl<S: Scheme> Verifier<S> {
@@ -77,10 +110,63 @@ impl<S: Scheme> Verifier<S> {
         Self {
             scheme,
             secrets,
+            retirements: Arc::default(),
             tolerance_secs: DEFAULT_TOLERANCE.as_secs(),
             clock: Arc::new(SystemClock),
             body_limit: DEFAULT_BODY_LIMIT,
         }
+    }
+
+    /// The scheme, for the provider modules' own builder methods.
+    pub(crate) fn scheme_mut(&mut self) -> &mut S {
+        &mut self.scheme
+    }
+
+    /// Adds a secret that stops matching after `retire_at` (Unix seconds,
+    /// by the verifier's clock, [`verify_ignoring_time`](Verifier::verify_ignoring_time)
+    /// included): up to and including that second it matches like any
+    /// other, from the next one on it is as if it were not there, and a
+    /// delivery only it would match is `signature_mismatch`.
+    ///
+    /// Its index comes after the secrets given to [`Verifier::new`] and any
+    /// retiring secret added before it. A match on it is logged at INFO
+    /// under target `hookguard::rotation` (index and date, never the
+    /// secret), at most once a minute per secret; once every secret has
+    /// retired, each refusal logs a WARN there.
+    ///
+    /// ```
+    /// use hookguard_core::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
+    ///
+    /// // The old secret keeps working until the end of 2026-01-31 UTC.
+    /// let verifier = NomosVerifier::new(["new-secret"])?
+    ///     .with_retiring_secret("old-secret", 1_769_903_999)?;
+    /// let body = br#"{"id":"evt_1","topic":"test.event"}"#;
+    /// let headers = Signer::<Nomos>::new("old-secret")?.sign(1_769_903_999, "", body)?;
+    ///
+    /// let verified = verifier.verify_at(&headers, body, 1_769_903_999)?;
+    /// assert_eq!(verified.secret_index, Some(1));
+    /// let retired = verifier.verify_at(&headers, body, 1_769_904_000).unwrap_err();
+    /// assert_eq!(retired.code(), "signature_mismatch");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The secret is refused as [`Verifier::new`] refuses one.
+    pub fn with_retiring_secret(
+        mut self,
+        secret: &str,
+        retire_at: u64,
+    ) -> Result<Self, SecretError> {
+        let index = self.secrets.len();
+        self.secrets = self
+            .secrets
+            .iter()
+            .cloned()
+            .chain([S::secret(secret)?])
+            .collect();
+        self.retirements = Arc::new(self.retirements.and(index, retire_at));
+        Ok(self)
     }
 
     /// Sets how far the signed time may be from now in either direction,
@@ -145,7 +231,7 @@ impl<S: Scheme> Verifier<S> {
         body: &[u8],
         now: u64,
     ) -> Result<Verification, Error> {
-        let mut verified = self.verify_ignoring_time(headers, body)?;
+        let mut verified = self.authenticate_at(headers, body, now)?;
         if verified.timestamp.is_none() {
             verified.timestamp = self.scheme.body_timestamp(body)?;
         }
@@ -157,7 +243,8 @@ impl<S: Scheme> Verifier<S> {
 
     /// Checks size, headers and signature but not the time: for re-checking
     /// an archived delivery. The result's timestamp is the one from the
-    /// headers, if the scheme has one there.
+    /// headers, if the scheme has one there. Retiring secrets still retire
+    /// by the clock.
     ///
     /// # Errors
     ///
@@ -167,12 +254,64 @@ impl<S: Scheme> Verifier<S> {
         headers: &dyn Headers,
         body: &[u8],
     ) -> Result<Verification, Error> {
+        self.authenticate_at(headers, body, self.clock.unix_now())
+    }
+
+    /// Size, headers and signature, with the secrets that have not retired
+    /// at `now`.
+    ///
+    /// A retired secret is passed over by asking the scheme again with the
+    /// secrets after it: the scheme reports the first match in order, so the
+    /// next answer is the next match. This costs nothing when no secret
+    /// retires, and a few more MACs only when a retired one matched.
+    fn authenticate_at(
+        &self,
+        headers: &dyn Headers,
+        body: &[u8],
+        now: u64,
+    ) -> Result<Verification, Error> {
         if body.len() > self.body_limit {
             return Err(Error::PayloadTooLarge {
                 limit: self.body_limit,
             });
         }
-        self.scheme.authenticate(&self.secrets, headers, body)
+        let mut skipped = 0;
+        let outcome = loop {
+            let remaining = self.secrets.get(skipped..).unwrap_or_default();
+            match self.scheme.authenticate(remaining, headers, body) {
+                Ok(mut verified) => match verified.secret_index {
+                    Some(index) if self.retirements.is_retired(skipped + index, now) => {
+                        skipped += index + 1;
+                    }
+                    Some(index) => {
+                        verified.secret_index = Some(skipped + index);
+                        // Throttled by the clock, not by `now`: a `verify_at`
+                        // far from the present must not silence the log.
+                        self.retirements.note_match(
+                            S::NAME,
+                            skipped + index,
+                            now,
+                            self.clock.unix_now(),
+                        );
+                        break Ok(verified);
+                    }
+                    None => break Ok(verified),
+                },
+                Err(error) => break Err(error),
+            }
+        };
+        if outcome.is_err()
+            && !self.scheme.has_public_keys()
+            && self.retirements.all_retired(self.secrets.len(), now)
+        {
+            tracing::warn!(
+                target: "hookguard::rotation",
+                provider = S::NAME,
+                secrets = self.secrets.len(),
+                "every secret of this verifier has retired: it refuses every delivery; configure the current secret"
+            );
+        }
+        outcome
     }
 }
 
@@ -195,6 +334,7 @@ impl<S: Scheme> fmt::Debug for Verifier<S> {
                 "secrets",
                 &format_args!("<{} redacted>", self.secrets.len()),
             )
+            .field("retiring_secrets", &self.retirements.len())
             .field("tolerance_secs", &self.tolerance_secs)
             .field("clock", &self.clock)
             .field("body_limit", &self.body_limit)

@@ -214,6 +214,129 @@ fn never_panics<S: Scheme + Default>(values: &[Vec<u8>], body: &[u8]) {
     let _ = verifier.verify_ignoring_time(&headers, body);
 }
 
+/// `whpk_` text of the public key of `seed`, raw or SPKI.
+fn public_key_text(seed: &[u8; 32], spki: bool) -> String {
+    use base64::Engine as _;
+    let public = ed25519_dalek::SigningKey::from_bytes(seed)
+        .verifying_key()
+        .to_bytes();
+    let bytes = if spki {
+        [
+            b"\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00".as_slice(),
+            &public,
+        ]
+        .concat()
+    } else {
+        public.to_vec()
+    };
+    format!(
+        "whpk_{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
+}
+
+fn signing_key_text(seed: &[u8; 32]) -> String {
+    use base64::Engine as _;
+    format!(
+        "whsk_{}",
+        base64::engine::general_purpose::STANDARD.encode(seed)
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn v1a_round_trip(
+    seed: &[u8; 32],
+    other_seed: &[u8; 32],
+    spki: bool,
+    with_secret: bool,
+    timestamp: u64,
+    body: &[u8],
+    pick: usize,
+    byte: u8,
+) {
+    let mut signer = Signer::<StandardWebhooks>::from_signing_key(&signing_key_text(seed)).unwrap();
+    if with_secret {
+        // The secret is not the verifier's: only the `v1a` entry can match.
+        signer = Signer::<StandardWebhooks>::new("whsec_bm90IHRoZSB2ZXJpZmllcidz")
+            .unwrap()
+            .with_signing_key(&signing_key_text(seed))
+            .unwrap();
+    }
+    let headers = signer.sign(timestamp, "msg_prop", body).unwrap();
+    let verifier = Verifier::<StandardWebhooks>::new([secret_text::<StandardWebhooks>(b"key")])
+        .unwrap()
+        .with_public_key(&public_key_text(other_seed, !spki))
+        .unwrap()
+        .with_public_key(&public_key_text(seed, spki))
+        .unwrap();
+    let expected_index = if seed == other_seed { 0 } else { 1 };
+    assert_eq!(
+        verifier
+            .verify_at(&headers, body, timestamp)
+            .map(|v| (v.secret_index, v.public_key_index)),
+        Ok((None, Some(expected_index))),
+        "v1a: signed delivery"
+    );
+    if !body.is_empty() {
+        let mut changed = body.to_vec();
+        let at = pick % changed.len();
+        changed[at] ^= byte | 1;
+        assert_eq!(
+            code(verifier.verify_at(&headers, &changed, timestamp)),
+            "signature_mismatch",
+            "v1a: body byte {at}"
+        );
+    }
+    // A change anywhere in the `v1a` signature, within its alphabet.
+    let value = headers["webhook-signature"].to_str().unwrap();
+    let start = value.find("v1a,").unwrap() + 4;
+    // The last two characters are padding `==` and the one before carries
+    // stray bits: change one of the 85 that carry the signature.
+    let at = start + pick % 85;
+    let original = value.as_bytes()[at];
+    let mut replacement = BASE64[usize::from(byte) % BASE64.len()];
+    if replacement == original {
+        replacement = BASE64[(usize::from(byte) + 1) % BASE64.len()];
+    }
+    let changed = replace_byte(&headers, "webhook-signature", at, replacement).unwrap();
+    assert_eq!(
+        code(verifier.verify_at(&changed, body, timestamp)),
+        "signature_mismatch",
+        "v1a: signature char {at}"
+    );
+    let timestamp_text = headers["webhook-timestamp"].to_str().unwrap().to_owned();
+    let at = pick % timestamp_text.len();
+    let digit = b'0' + byte % 10;
+    if digit != timestamp_text.as_bytes()[at] {
+        let changed = replace_byte(&headers, "webhook-timestamp", at, digit).unwrap();
+        assert_eq!(
+            code(verifier.verify_at(&changed, body, timestamp)),
+            "signature_mismatch",
+            "v1a: timestamp digit {at}"
+        );
+    }
+}
+
+/// A Standard Webhooks verifier with a secret and a public key: the `v1a`
+/// path must not panic on any header either.
+fn never_panics_with_public_keys(values: &[Vec<u8>], body: &[u8]) {
+    let verifier = Verifier::<StandardWebhooks>::new([secret_text::<StandardWebhooks>(b"key")])
+        .unwrap()
+        .with_public_key(&public_key_text(&[5; 32], false))
+        .unwrap();
+    let mut headers = HeaderMap::new();
+    for (name, value) in ["webhook-id", "webhook-timestamp", "webhook-signature"]
+        .iter()
+        .zip(&values[2..])
+    {
+        if let Ok(value) = HeaderValue::from_bytes(value) {
+            headers.append(*name, value);
+        }
+    }
+    let _ = verifier.verify(&headers, body);
+    let _ = verifier.verify_ignoring_time(&headers, body);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -237,7 +360,7 @@ proptest! {
         values in proptest::collection::vec(
             prop_oneof![
                 proptest::collection::vec(any::<u8>(), 0..96),
-                "(t=[0-9]{0,12}|v[01]=[0-9a-fA-F]{0,66}|sha256=[0-9a-f]{0,66}|v1,[A-Za-z0-9+/=]{0,46}|[ ,=]){0,6}".prop_map(String::into_bytes),
+                "(t=[0-9]{0,12}|v[01]=[0-9a-fA-F]{0,66}|sha256=[0-9a-f]{0,66}|v1,[A-Za-z0-9+/=]{0,46}|v1a,[A-Za-z0-9+/=]{0,90}|[ ,=]){0,20}".prop_map(String::into_bytes),
             ],
             9,
         ),
@@ -248,6 +371,21 @@ proptest! {
         never_panics::<StandardWebhooks>(&values, &body);
         never_panics::<Stripe>(&values, &body);
         never_panics::<GitHub>(&values, &body);
+        never_panics_with_public_keys(&values, &body);
+    }
+
+    #[test]
+    fn v1a_signed_deliveries_verify_and_any_change_is_caught(
+        seed in any::<[u8; 32]>(),
+        other_seed in any::<[u8; 32]>(),
+        spki in any::<bool>(),
+        with_secret in any::<bool>(),
+        timestamp in 0..=LAST_TIMESTAMP,
+        raw in proptest::collection::vec(any::<u8>(), 0..256),
+        pick in any::<usize>(),
+        byte in any::<u8>(),
+    ) {
+        v1a_round_trip(&seed, &other_seed, spki, with_secret, timestamp, &raw, pick, byte);
     }
 
     #[test]

@@ -78,3 +78,193 @@ fn github_docs() {
 fn rfc4231_case2() {
     check::<Noma>("rfc4231-case2.json");
 }
+
+#[test]
+fn standard_webhooks_python_unpadded_secret() {
+    check::<StandardWebhooks>("standard-webhooks-python-unpadded-secret.json");
+}
+
+#[test]
+fn standard_webhooks_python_trailing_bits_secret() {
+    check::<StandardWebhooks>("standard-webhooks-python-trailing-bits-secret.json");
+}
+
+/// `v1a` (ed25519) vectors signed by Python `cryptography`: keys in every
+/// encoding, mixed headers, and the signatures a strict verifier refuses.
+mod v1a {
+    use std::collections::BTreeMap;
+
+    use hookguard_core::scheme::StandardWebhooks;
+    use hookguard_core::{SecretError, Signer, StandardWebhooksVerifier};
+    use http::HeaderMap;
+    use serde::Deserialize;
+
+    const FILE: &str = "standard-webhooks-v1a-python-cryptography.json";
+
+    #[derive(Deserialize)]
+    struct Vectors {
+        source: String,
+        id: String,
+        timestamp: u64,
+        body: String,
+        signature: String,
+        signing_keys: BTreeMap<String, String>,
+        keys: BTreeMap<String, String>,
+        refused_keys: Vec<RefusedKey>,
+        cases: Vec<Case>,
+    }
+
+    #[derive(Deserialize)]
+    struct RefusedKey {
+        name: String,
+        key: Option<String>,
+        signing_key: Option<String>,
+        error: String,
+        forged_signature: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    struct Case {
+        name: String,
+        #[serde(default)]
+        secrets: Vec<String>,
+        #[serde(default)]
+        public_keys: Vec<String>,
+        signature: String,
+        expect: String,
+        secret_index: Option<usize>,
+        public_key_index: Option<usize>,
+    }
+
+    fn load() -> Vectors {
+        let path = format!("{}/tests/data/{FILE}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
+        serde_json::from_str(&text).unwrap_or_else(|error| panic!("{path}: {error}"))
+    }
+
+    fn headers(vectors: &Vectors, signature: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("webhook-id", vectors.id.parse().unwrap());
+        headers.insert(
+            "webhook-timestamp",
+            vectors.timestamp.to_string().parse().unwrap(),
+        );
+        headers.insert("webhook-signature", signature.parse().unwrap());
+        headers
+    }
+
+    fn verifier(secrets: &[String], public_keys: &[String]) -> StandardWebhooksVerifier {
+        if secrets.is_empty() {
+            StandardWebhooksVerifier::from_public_keys(public_keys).unwrap()
+        } else {
+            let verifier = StandardWebhooksVerifier::new(secrets).unwrap();
+            public_keys.iter().fold(verifier, |verifier, key| {
+                verifier.with_public_key(key).unwrap()
+            })
+        }
+    }
+
+    #[test]
+    fn cases() {
+        let vectors = load();
+        assert!(vectors.cases.len() >= 17, "{FILE}: cases went missing");
+        for case in &vectors.cases {
+            let name = format!("{FILE} ({}): {}", vectors.source, case.name);
+            let outcome = verifier(&case.secrets, &case.public_keys).verify_at(
+                &headers(&vectors, &case.signature),
+                vectors.body.as_bytes(),
+                vectors.timestamp,
+            );
+            match outcome {
+                Ok(verified) => {
+                    assert_eq!(case.expect, "ok", "{name}: accepted");
+                    assert_eq!(
+                        (verified.secret_index, verified.public_key_index),
+                        (case.secret_index, case.public_key_index),
+                        "{name}"
+                    );
+                    assert_eq!(verified.timestamp, Some(vectors.timestamp), "{name}");
+                }
+                Err(error) => assert_eq!(error.code(), case.expect, "{name}: {error}"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_public_key_encoding_is_read() {
+        let vectors = load();
+        for (encoding, key) in &vectors.keys {
+            let verified = StandardWebhooksVerifier::from_public_keys([key])
+                .unwrap()
+                .verify_at(
+                    &headers(&vectors, &vectors.signature),
+                    vectors.body.as_bytes(),
+                    vectors.timestamp,
+                );
+            let expected = if encoding.starts_with("other") {
+                Err("signature_mismatch")
+            } else {
+                Ok(Some(0))
+            };
+            assert_eq!(
+                verified
+                    .map(|verified| verified.public_key_index)
+                    .map_err(|error| error.code()),
+                expected,
+                "{FILE}: key {encoding}"
+            );
+        }
+    }
+
+    #[test]
+    fn both_signing_key_forms_sign_exactly_as_python_does() {
+        let vectors = load();
+        assert_eq!(vectors.signing_keys.len(), 2);
+        for (form, key) in &vectors.signing_keys {
+            let signed = Signer::<StandardWebhooks>::from_signing_key(key)
+                .unwrap()
+                .sign(vectors.timestamp, &vectors.id, vectors.body.as_bytes())
+                .unwrap();
+            assert_eq!(
+                signed["webhook-signature"].to_str().unwrap(),
+                vectors.signature,
+                "{FILE}: signing key {form}"
+            );
+        }
+    }
+
+    #[test]
+    fn refused_keys_name_the_problem_without_the_key() {
+        let vectors = load();
+        for refused in &vectors.refused_keys {
+            let name = format!("{FILE}: {}", refused.name);
+            let (error, text): (SecretError, &str) = match (&refused.key, &refused.signing_key) {
+                (Some(key), None) => (
+                    StandardWebhooksVerifier::from_public_keys([key]).unwrap_err(),
+                    key,
+                ),
+                (None, Some(key)) => (
+                    Signer::<StandardWebhooks>::from_signing_key(key).unwrap_err(),
+                    key,
+                ),
+                _ => panic!("{name}: give key or signing_key"),
+            };
+            assert_eq!(format!("{error:?}"), refused.error, "{name}");
+            let message = error.to_string();
+            let encoded = text.trim_start_matches("whpk_").trim_start_matches("whsk_");
+            assert!(!message.contains(encoded), "{name}: {message}");
+            if let Some(forged) = &refused.forged_signature {
+                // The forgery a lax verifier would accept under that key
+                // matches nothing under a real one.
+                let outcome = StandardWebhooksVerifier::from_public_keys([&vectors.keys["raw"]])
+                    .unwrap()
+                    .verify_at(
+                        &headers(&vectors, forged),
+                        b"any body at all",
+                        vectors.timestamp,
+                    );
+                assert_eq!(outcome.unwrap_err().code(), "signature_mismatch", "{name}");
+            }
+        }
+    }
+}

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use hookguard_core::scheme::{GitHub, Noma, Nomos, StandardWebhooks, Stripe};
-use hookguard_core::{Error, FixedClock, Scheme, SecretError, Signer, Verifier};
+use hookguard_core::{
+    Error, FixedClock, Scheme, SecretError, Signer, StandardWebhooksVerifier, Verifier,
+};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 const NOW: u64 = 1_768_473_000; // 2026-01-15T10:30:00Z
@@ -704,4 +706,80 @@ fn errors_map_to_stable_codes_and_statuses() {
         let message = error.to_string();
         assert_eq!(message, message.to_lowercase(), "display is lower case");
     }
+}
+
+#[test]
+fn debug_output_never_contains_a_key() {
+    const SIGNING_KEY: &str = "whsk_QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=";
+    const PUBLIC_KEY: &str = "whpk_IVL40Zt5HSRFMkLhXy6rbLfP+ntqXtMAl5YOBpiB2xI=";
+    let verifier = StandardWebhooksVerifier::new([secret::<StandardWebhooks>(1)])
+        .unwrap()
+        .with_public_key(PUBLIC_KEY)
+        .unwrap()
+        .with_retiring_secret(&secret::<StandardWebhooks>(2), NOW)
+        .unwrap();
+    let signer = Signer::<StandardWebhooks>::new(&secret::<StandardWebhooks>(1))
+        .unwrap()
+        .with_signing_key(SIGNING_KEY)
+        .unwrap();
+    for printed in [
+        format!("{verifier:?}"),
+        format!("{verifier:#?}"),
+        format!("{signer:?}"),
+        format!("{signer:#?}"),
+    ] {
+        for key in [SIGNING_KEY, PUBLIC_KEY] {
+            assert!(!printed.contains(&key[5..20]), "{printed}");
+        }
+        assert!(
+            !printed.contains(&secret::<StandardWebhooks>(1)[6..]),
+            "{printed}"
+        );
+        assert!(printed.contains("redacted"), "{printed}");
+    }
+    assert!(format!("{verifier:?}").contains("<2 redacted>"));
+    assert!(format!("{verifier:?}").contains("public_keys: <1 redacted>"));
+}
+
+#[test]
+fn public_key_verifiers_need_a_key() {
+    assert_eq!(
+        StandardWebhooksVerifier::from_public_keys(Vec::<String>::new()).unwrap_err(),
+        SecretError::NoSecrets
+    );
+    assert_eq!(
+        Verifier::<Nomos>::new_retiring(Vec::<(String, u64)>::new()).unwrap_err(),
+        SecretError::NoSecrets
+    );
+    assert_eq!(
+        StandardWebhooksVerifier::new([secret::<StandardWebhooks>(1)])
+            .unwrap()
+            .with_public_key("whpk_***")
+            .unwrap_err(),
+        SecretError::NotBase64
+    );
+}
+
+#[test]
+fn a_delivery_cannot_bring_its_own_key() {
+    // Whatever a request carries, only configured keys are tried: a `v1a`
+    // entry made with the attacker's own key, next to that key's text in
+    // any header, matches nothing.
+    let attacker = "whsk_YXR0YWNrZXIgb3duIHNlZWQsIHRoaXJ0eS10d28gYiE=";
+    let mut headers = Signer::<StandardWebhooks>::from_signing_key(attacker)
+        .unwrap()
+        .sign(NOW, "msg_1", b"{}")
+        .unwrap();
+    headers.insert(
+        "webhook-public-key",
+        HeaderValue::from_static("whpk_IVL40Zt5HSRFMkLhXy6rbLfP+ntqXtMAl5YOBpiB2xI="),
+    );
+    let verifier = StandardWebhooksVerifier::from_public_keys([
+        "whpk_IVL40Zt5HSRFMkLhXy6rbLfP+ntqXtMAl5YOBpiB2xI=",
+    ])
+    .unwrap();
+    assert_eq!(
+        code(verifier.verify_at(&headers, b"{}", NOW)),
+        "signature_mismatch"
+    );
 }

@@ -44,6 +44,13 @@ pub(crate) mod sealed {
             body: &[u8],
         ) -> Result<Verification, Error>;
 
+        /// Whether the scheme holds keys of its own besides the secrets
+        /// (Standard Webhooks public keys), so that a verifier whose every
+        /// secret has retired can still accept deliveries.
+        fn has_public_keys(&self) -> bool {
+            false
+        }
+
         /// The signed time of a delivery whose headers carry none, read from
         /// the authenticated body (Noma).
         fn body_timestamp(&self, _body: &[u8]) -> Result<Option<u64>, Error> {
