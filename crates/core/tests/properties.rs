@@ -214,6 +214,36 @@ fn never_panics<S: Scheme + Default>(values: &[Vec<u8>], body: &[u8]) {
     let _ = verifier.verify_ignoring_time(&headers, body);
 }
 
+/// A secret retiring at `retire_at` matches at `now` exactly when
+/// `now <= retire_at`, whatever the signed time, in every scheme.
+fn retirement_goes_by_the_clock<S: Scheme + Default>(
+    key: &[u8],
+    timestamp: u64,
+    retire_at: u64,
+    now: u64,
+) {
+    let (_, headers, body) = setup::<S>(key, timestamp, b"retiring");
+    let verifier = Verifier::<S>::new([secret_text::<S>(b"the current secret")])
+        .unwrap()
+        .with_retiring_secret(&secret_text::<S>(key), retire_at)
+        .unwrap()
+        .with_clock(hookguard_core::FixedClock(now));
+    let expected = if now <= retire_at {
+        Ok(Some(1))
+    } else {
+        Err("signature_mismatch")
+    };
+    assert_eq!(
+        verifier
+            .verify_ignoring_time(&headers, &body)
+            .map(|verified| verified.secret_index)
+            .map_err(|error| error.code()),
+        expected,
+        "{}: retire_at {retire_at}, now {now}",
+        S::NAME
+    );
+}
+
 /// `whpk_` text of the public key of `seed`, raw or SPKI.
 fn public_key_text(seed: &[u8; 32], spki: bool) -> String {
     use base64::Engine as _;
@@ -372,6 +402,21 @@ proptest! {
         never_panics::<Stripe>(&values, &body);
         never_panics::<GitHub>(&values, &body);
         never_panics_with_public_keys(&values, &body);
+    }
+
+    #[test]
+    fn a_retiring_secret_matches_until_its_date_and_never_after(
+        key in proptest::collection::vec(any::<u8>(), 1..48),
+        timestamp in 0..=LAST_TIMESTAMP,
+        retire_at in 2..=LAST_TIMESTAMP,
+        step in -2i64..=2,
+    ) {
+        let now = retire_at.saturating_add_signed(step);
+        retirement_goes_by_the_clock::<Nomos>(&key, timestamp, retire_at, now);
+        retirement_goes_by_the_clock::<Noma>(&key, timestamp, retire_at, now);
+        retirement_goes_by_the_clock::<StandardWebhooks>(&key, timestamp, retire_at, now);
+        retirement_goes_by_the_clock::<Stripe>(&key, timestamp, retire_at, now);
+        retirement_goes_by_the_clock::<GitHub>(&key, timestamp, retire_at, now);
     }
 
     #[test]
