@@ -6,6 +6,7 @@ pub(crate) mod timestamped_list;
 
 use std::fmt;
 
+use base64::Engine as _;
 use http::{HeaderMap, HeaderValue};
 
 use crate::error::{Error, SecretError};
@@ -19,7 +20,8 @@ use crate::verification::Verification;
 /// [`scheme`](crate::scheme).
 pub trait Scheme: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'static {
     /// The scheme's short name, as the `hookguard` command spells it
-    /// (`nomos`, `noma`, `standard`, `stripe`, `github`).
+    /// (`nomos`, `noma`, `standard`, `stripe`, `github`, `slack`, `shopify`,
+    /// `paddle`, `linear`).
     const NAME: &'static str;
 }
 
@@ -112,6 +114,20 @@ pub(crate) fn decode_hex_tag(text: &str) -> Option<[u8; TAG_LEN]> {
         *byte = (high << 4) | (low & 0x0F);
     }
     (invalid == 0).then_some(tag)
+}
+
+/// A base64 tag; `None` unless it decodes to exactly 32 bytes.
+pub(crate) fn decode_base64_tag(text: &str) -> Option<[u8; TAG_LEN]> {
+    // Room for the decoder's worst-case estimate of a 44-character input.
+    let mut buffer = [0; TAG_LEN + 16];
+    if text.len() != 44 {
+        return None;
+    }
+    let length = base64::engine::general_purpose::STANDARD
+        .decode_slice(text, &mut buffer)
+        .ok()?;
+    let tag: [u8; TAG_LEN] = buffer.get(..length)?.try_into().ok()?;
+    Some(tag)
 }
 
 /// The value of each byte as a hex digit, `0xFF` where it is none.

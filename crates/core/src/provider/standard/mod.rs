@@ -13,8 +13,10 @@ use crate::error::{Error, SecretError};
 use crate::event::ReplayId;
 use crate::event::generic::{GenericEvent, GenericSource, string_member};
 use crate::header;
-use crate::secret::{Secret, TAG_LEN};
-use crate::signature::{Scheme, generated_value, matching_secret, sealed::Sealed};
+use crate::secret::Secret;
+use crate::signature::{
+    Scheme, decode_base64_tag, generated_value, matching_secret, sealed::Sealed,
+};
 use crate::verification::Verification;
 use crate::verifier::Verifier;
 
@@ -149,18 +151,4 @@ fn candidates(signatures: &str) -> impl Iterator<Item = &str> {
         .filter_map(|entry| entry.split_once(','))
         .filter(|(version, _)| *version == VERSION)
         .map(|(_, signature)| signature)
-}
-
-/// A base64 tag; `None` unless it decodes to exactly 32 bytes.
-fn decode_base64_tag(text: &str) -> Option<[u8; TAG_LEN]> {
-    // Room for the decoder's worst-case estimate of a 44-character input.
-    let mut buffer = [0; TAG_LEN + 16];
-    if text.len() != 44 {
-        return None;
-    }
-    let length = base64::engine::general_purpose::STANDARD
-        .decode_slice(text, &mut buffer)
-        .ok()?;
-    let tag: [u8; TAG_LEN] = buffer.get(..length)?.try_into().ok()?;
-    Some(tag)
 }
