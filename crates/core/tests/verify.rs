@@ -472,10 +472,7 @@ fn paddle_header_syntax() {
             "`ts` appears more than once",
         ),
         (format!("ts={NOW};v1={good}"), "no `h1` signature item"),
-        (
-            format!("ts={NOW},h1={good}"),
-            "timestamp is not plain decimal digits",
-        ),
+        (format!("ts={NOW},h1={good}"), "no `h1` signature item"),
         (format!("ts={NOW};h1={good};junk"), "an item has no `=`"),
     ] {
         assert_eq!(
