@@ -204,3 +204,38 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod span_tests {
+    use super::*;
+
+    #[test]
+    fn member_values_span_first_to_last_byte_in_body_order() {
+        let body = br#"{ "a" : 1 , "b":"x\"}" ,"c":{"d":[1,"]"]}	,"e": -2.5e3 }"#;
+        let mut seen = Vec::new();
+        visit_members(body, |name, value| {
+            seen.push((
+                String::from_utf8(name.to_vec()).unwrap(),
+                String::from_utf8(body[value].to_vec()).unwrap(),
+            ));
+        })
+        .unwrap();
+        let expected = [
+            ("a", "1"),
+            ("b", r#""x\"}""#),
+            ("c", r#"{"d":[1,"]"]}"#),
+            ("e", "-2.5e3"),
+        ];
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        assert_eq!(seen, expected);
+        assert_eq!(top_level_value(body, b"e"), Ok(&b"-2.5e3"[..]));
+        assert_eq!(
+            top_level_value(br#"{"e":1,"e":2}"#, b"e"),
+            Err(FieldProblem::Repeated)
+        );
+        assert_eq!(visit_members(b"{}", |_, _| panic!("no members")), Ok(()));
+    }
+}
