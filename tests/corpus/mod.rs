@@ -37,7 +37,8 @@ pub(crate) fn slack_verifier() -> SlackVerifier {
 
 /// Slack's `url_verification` handshake, as its docs show it.
 pub(crate) const SLACK_HANDSHAKE: &[u8] = br#"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
-pub(crate) const SLACK_EVENT: &[u8] = br#"{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention","text":"hi"}}"#;
+pub(crate) const SLACK_EVENT: &[u8] =
+    br#"{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention","text":"hi"}}"#;
 pub(crate) const SLACK_COMMAND: &[u8] = b"token=t&command=%2Fdeploy&text=api+now";
 
 /// A Noma body sent at `time`, with topic `event`.
