@@ -8,6 +8,8 @@ use axum::Router;
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{MethodRouter, post};
 use hookguard_axum::{Dedupe, WebhookDelivery, WebhookRejection};
+use hookguard_core::noma::{self, NomaEvent};
+use hookguard_core::receive::KeyFn;
 use hookguard_core::replay::ReplayGuard;
 use hookguard_core::{Error, Event, Scheme, Verifier};
 use hookguard_redis::RedisStore;
@@ -16,7 +18,7 @@ use crate::Failure;
 use crate::args::ListenArgs;
 use crate::output::accepted;
 use crate::printer::Printer;
-use crate::provider::with_event;
+use crate::provider::{Provider, with_event};
 use crate::server::{Limits, serve};
 use crate::verify::verifier;
 
@@ -42,10 +44,29 @@ pub(crate) fn run(arguments: &ListenArgs) -> Result<ExitCode, Failure> {
     check_path(&arguments.path)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|error| Failure::Failed(format!("cannot start the runtime: {error}")))?;
-    runtime.block_on(async { with_event!(arguments.provider, receive(&secrets, arguments).await) })
+    if arguments.noma_dedupe {
+        // The opt-in key is Noma's alone (clap has checked `--dedupe`).
+        if arguments.provider != Provider::Noma {
+            return Err(Failure::Usage(format!(
+                "--noma-dedupe is for --provider noma, not {}",
+                arguments.provider.name()
+            )));
+        }
+        let key: KeyFn<NomaEvent> = std::sync::Arc::new(noma::dedupe_key);
+        return runtime.block_on(receive::<NomaEvent>(&secrets, arguments, Some(key)));
+    }
+    runtime.block_on(async {
+        with_event!(arguments.provider, receive(&secrets, arguments, None).await)
+    })
 }
 
-async fn receive<E: Event>(secrets: &[String], arguments: &ListenArgs) -> Result<ExitCode, Failure>
+/// Serves deliveries of `E` until standard output fails; `key`, when
+/// given, replaces each event's own replay key.
+async fn receive<E: Event>(
+    secrets: &[String],
+    arguments: &ListenArgs,
+    key: Option<KeyFn<E>>,
+) -> Result<ExitCode, Failure>
 where
     E::Scheme: Default,
 {
@@ -62,7 +83,7 @@ where
         let printer = printer.clone();
         async move { print_event(&printer, &accepted(&delivery)).await }
     };
-    let route = guarded::<E>(post(handler), arguments.dedupe.as_deref()).await?;
+    let route = guarded::<E>(post(handler), arguments.dedupe.as_deref(), key).await?;
     let app = Router::new()
         .route(&arguments.path, route)
         .with_state(verifier);
@@ -111,10 +132,12 @@ async fn print_event(printer: &Printer, line: &str) -> Response {
     }
 }
 
-/// The route with the replay guard `--dedupe` asks for.
+/// The route with the replay guard `--dedupe` asks for, keyed by `key`
+/// when given.
 async fn guarded<E: Event>(
     route: MethodRouter<Verifier<E::Scheme>>,
     dedupe: Option<&str>,
+    key: Option<KeyFn<E>>,
 ) -> Result<MethodRouter<Verifier<E::Scheme>>, Failure> {
     let guard = match dedupe {
         None => return Ok(route),
@@ -136,7 +159,11 @@ async fn guarded<E: Event>(
             )));
         }
     };
-    Ok(route.route_layer(Dedupe::<E>::new(guard)))
+    let mut dedupe = Dedupe::<E>::new(guard);
+    if let Some(key) = key {
+        dedupe = dedupe.with_key(move |delivery| key(delivery));
+    }
+    Ok(route.route_layer(dedupe))
 }
 
 /// `--path`: an absolute path of plain characters (no captures or wildcards).
