@@ -407,7 +407,7 @@ mod noma_dedupe {
 
     /// Attempt `attempt` (0, 1, 2: 30 s apart, as Noma retries) of a
     /// `content.updated` whose title is `title`.
-    fn attempt(attempt: usize, title: &str) -> (Vec<(String, String)>, Vec<u8>) {
+    fn attempt(attempt: usize, title: &str) -> Sent {
         // NOW is 10:30:00; the attempts are 60, 30 and 0 s before it.
         let sent = ["10:29:00", "10:29:30", "10:30:00"][attempt];
         let sent = format!("2026-01-15T{sent}+00:00");
@@ -432,7 +432,10 @@ mod noma_dedupe {
         }
     }
 
-    fn deliveries() -> Vec<(Vec<(String, String)>, Vec<u8>)> {
+    /// Headers and body of one delivery.
+    type Sent = (Vec<(String, String)>, Vec<u8>);
+
+    fn deliveries() -> Vec<Sent> {
         vec![
             attempt(0, "Hello"),
             attempt(1, "Hello"),

@@ -138,7 +138,7 @@ mod tests {
     use hookguard_core::noma::NomaTopic;
     use hookguard_core::nomos::NomosTopic;
 
-    use super::{Provider, with_event};
+    use super::Provider;
 
     #[test]
     fn each_name_is_the_schemes_own() {

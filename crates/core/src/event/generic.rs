@@ -74,6 +74,7 @@ pub trait GenericSource: Scheme {
     /// The challenge of a handshake the receiver answers itself (Slack's
     /// `url_verification`); see [`Event::challenge`].
     #[doc(hidden)]
+    #[must_use]
     fn challenge(_event: &GenericEvent<Self>) -> Option<&str> {
         None
     }
