@@ -19,7 +19,12 @@ pub const MESSAGE_ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
 #[must_use]
 pub fn nomos_body(size: usize) -> Vec<u8> {
     let head = r#"{"id":"evt_bench","timestamp":"2026-01-15T10:30:00.123Z","topic":"subscription.created","context":{"subscription":"sub_1","lead":"lead_1","padding":""#;
-    let tail = r#""}}"#;
+    padded(head, r#""}}"#, size)
+}
+
+/// `head`, `x`s and `tail`: `size` bytes in all (more when `head` and
+/// `tail` alone are longer).
+fn padded(head: &str, tail: &str, size: usize) -> Vec<u8> {
     let padding = size.saturating_sub(head.len() + tail.len());
     let mut body = Vec::with_capacity(size);
     body.extend_from_slice(head.as_bytes());

@@ -1,6 +1,6 @@
 //! Reading the headers a scheme needs, under the rules every scheme shares.
 
-use http::{HeaderMap, HeaderName};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::Error;
 
@@ -36,6 +36,41 @@ pub(crate) fn required<'h>(
     optional(headers, header)?.ok_or(Error::MissingHeader {
         name: header.as_str(),
     })
+}
+
+/// A header the provider does not sign but the event reports (the ids
+/// `X-GitHub-Delivery`, `X-Shopify-Webhook-Id`, `Linear-Delivery`, and
+/// Shopify's topic): optional, at most once, and not empty. Checked while
+/// verifying, so an event never reports a value that two readers could
+/// take differently.
+pub(crate) fn unsigned<'h>(
+    headers: &'h HeaderMap,
+    header: &'static HeaderName,
+) -> Result<Option<&'h str>, Error> {
+    match optional(headers, header)? {
+        Some("") => Err(Error::malformed(header.as_str(), "value is empty")),
+        value => Ok(value),
+    }
+}
+
+/// An unsigned header's value as the event reports it (already checked by
+/// [`unsigned`] while verifying).
+pub(crate) fn reported(headers: &HeaderMap, header: &'static HeaderName) -> Option<String> {
+    unsigned(headers, header).ok().flatten().map(str::to_owned)
+}
+
+/// Puts a sender's id into `header`, unless it is empty.
+pub(crate) fn insert_id(
+    headers: &mut HeaderMap,
+    header: &'static HeaderName,
+    id: &str,
+) -> Result<(), Error> {
+    if !id.is_empty() {
+        let value = HeaderValue::from_str(id)
+            .map_err(|_| Error::malformed(header.as_str(), "value is not visible ASCII"))?;
+        headers.insert(header.clone(), value);
+    }
+    Ok(())
 }
 
 /// A Unix timestamp in seconds: ASCII digits only, no sign, no white space,

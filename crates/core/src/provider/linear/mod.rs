@@ -4,7 +4,7 @@
 //! whose topic is `<type>.<action>` and whose id is `Linear-Delivery`
 //! (unsigned).
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName};
 use serde_json::Value;
 
 use crate::error::Error;
@@ -50,9 +50,7 @@ impl Sealed for Linear {
         body: &[u8],
     ) -> Result<Verification, Error> {
         let value = header::required(headers, &SIGNATURE)?;
-        if header::optional(headers, &DELIVERY)? == Some("") {
-            return Err(Error::malformed(DELIVERY.as_str(), "value is empty"));
-        }
+        header::unsigned(headers, &DELIVERY)?;
         let candidate = decode_hex_tag(value).ok_or(Error::malformed(
             SIGNATURE.as_str(),
             "expected 64 hex digits",
@@ -85,11 +83,7 @@ impl Sealed for Linear {
     ) -> Result<HeaderMap, Error> {
         let value = hex::encode(secret.tag(&[body]));
         let mut headers = HeaderMap::from_iter([(SIGNATURE.clone(), generated_value(value))]);
-        if !id.is_empty() {
-            let id = HeaderValue::from_str(id)
-                .map_err(|_| Error::malformed(DELIVERY.as_str(), "value is not visible ASCII"))?;
-            headers.insert(DELIVERY.clone(), id);
-        }
+        header::insert_id(&mut headers, &DELIVERY, id)?;
         Ok(headers)
     }
 }
@@ -128,10 +122,7 @@ impl GenericSource for Linear {
     }
 
     fn id(headers: &HeaderMap, _payload: &Value) -> Option<String> {
-        header::optional(headers, &DELIVERY)
-            .ok()
-            .flatten()
-            .map(str::to_owned)
+        header::reported(headers, &DELIVERY)
     }
 
     fn replay_id(_event: &GenericEvent<Self>, body: &[u8]) -> Option<ReplayId> {

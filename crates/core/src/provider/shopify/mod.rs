@@ -3,7 +3,7 @@
 //! `X-Shopify-Topic` and whose id is `X-Shopify-Webhook-Id`, neither of
 //! them signed.
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
@@ -56,11 +56,8 @@ impl Sealed for Shopify {
         let value = header::required(headers, &SIGNATURE)?;
         // Both feed the event (the topic also its replay key): a repeated
         // or empty one is refused here, before anyone reads it.
-        for name in [&TOPIC, &WEBHOOK_ID] {
-            if header::optional(headers, name)? == Some("") {
-                return Err(Error::malformed(name.as_str(), "value is empty"));
-            }
-        }
+        header::unsigned(headers, &TOPIC)?;
+        header::unsigned(headers, &WEBHOOK_ID)?;
         let candidate = decode_base64_tag(value).ok_or(Error::malformed(
             SIGNATURE.as_str(),
             "expected the base64 of 32 bytes",
@@ -78,25 +75,18 @@ impl Sealed for Shopify {
         use base64::Engine as _;
         let value = base64::engine::general_purpose::STANDARD.encode(secret.tag(&[body]));
         let mut headers = HeaderMap::from_iter([(SIGNATURE.clone(), generated_value(value))]);
-        if !id.is_empty() {
-            let id = HeaderValue::from_str(id)
-                .map_err(|_| Error::malformed(WEBHOOK_ID.as_str(), "value is not visible ASCII"))?;
-            headers.insert(WEBHOOK_ID.clone(), id);
-        }
+        header::insert_id(&mut headers, &WEBHOOK_ID, id)?;
         Ok(headers)
     }
 }
 
 impl GenericSource for Shopify {
     fn topic(headers: &HeaderMap, _payload: &Value) -> Result<Option<String>, Error> {
-        Ok(header::optional(headers, &TOPIC)?.map(str::to_owned))
+        Ok(header::reported(headers, &TOPIC))
     }
 
     fn id(headers: &HeaderMap, _payload: &Value) -> Option<String> {
-        header::optional(headers, &WEBHOOK_ID)
-            .ok()
-            .flatten()
-            .map(str::to_owned)
+        header::reported(headers, &WEBHOOK_ID)
     }
 
     fn replay_id(event: &GenericEvent<Self>, body: &[u8]) -> Option<ReplayId> {
