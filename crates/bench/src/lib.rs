@@ -73,13 +73,7 @@ pub fn timestamped_body(size: usize, now: u64) -> Vec<u8> {
     let head = format!(
         r#"{{"event_id":"evt_bench","type":"Issue","action":"create","webhookTimestamp":{now}000,"padding":""#
     );
-    let tail = r#""}"#;
-    let padding = size.saturating_sub(head.len() + tail.len());
-    let mut body = Vec::with_capacity(size);
-    body.extend_from_slice(head.as_bytes());
-    body.resize(head.len() + padding, b'x');
-    body.extend_from_slice(tail.as_bytes());
-    body
+    padded(&head, r#""}"#, size)
 }
 
 /// A delivery of scheme `S` sent at `now`, signed with
