@@ -153,6 +153,33 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn attempts_differing_only_in_id_and_time_share_a_key_and_content_changes_it(
+            first in proptest::collection::vec(("[a-z]{1,8}", "[ -~&&[^\"\\\\]]{0,24}"), 0..4),
+            ids in proptest::array::uniform3("[ -~&&[^\"\\\\]]{0,40}"),
+            times in proptest::array::uniform3("[0-9T:+-]{0,25}"),
+            title in "[a-zA-Z ]{0,16}",
+        ) {
+            let attempt = |at: usize, title: &str| {
+                let mut body = String::from("{");
+                for (name, value) in &first {
+                    body.push_str(&format!(r#""x{name}":"{value}","#));
+                }
+                body.push_str(&format!(
+                    r#""timestamp":"{}","fields":{{"title":"{title}","delivery_id":"nested"}},"delivery_id":"{}"}}"#,
+                    times[at], ids[at]
+                ));
+                without(&body)
+            };
+            let key = attempt(0, &title);
+            proptest::prop_assert!(key.is_some());
+            proptest::prop_assert_eq!(key, attempt(1, &title));
+            proptest::prop_assert_eq!(key, attempt(2, &title));
+            proptest::prop_assert_ne!(key, attempt(0, &format!("{title}!")));
+        }
+    }
+
     #[test]
     fn a_body_that_is_not_a_json_object_has_no_cut_key() {
         for body in ["", "not json", "[1,2]", r#"{"delivery_id":"a""#, "\"x\""] {
