@@ -11,7 +11,7 @@ use crate::Failure;
 use crate::provider::Provider;
 
 /// Sign, send, verify and listen to webhook deliveries
-/// (Nomos, Noma, Standard Webhooks, Stripe, GitHub).
+/// (Nomos, Noma, Standard Webhooks, Stripe, GitHub, Slack, Shopify, Paddle, Linear).
 #[derive(Debug, Parser)]
 #[command(name = "hookguard", version, propagate_version = true)]
 pub(crate) struct Cli {
