@@ -10,10 +10,11 @@ mod corpus;
 
 use std::sync::{Arc, Mutex};
 
-use corpus::{Case, cases, noma_verifier, nomos_verifier};
+use corpus::{Case, cases, noma_verifier, nomos_verifier, slack_verifier};
+use hookguard::generic::SlackEvent;
 use hookguard::noma::NomaEvent;
 use hookguard::nomos::NomosEvent;
-use hookguard::{Event, NomaVerifier, NomosVerifier};
+use hookguard::{Event, NomaVerifier, NomosVerifier, SlackVerifier};
 
 /// What the handlers saw, in order.
 type Seen = Arc<Mutex<Vec<String>>>;
@@ -35,6 +36,10 @@ fn record_nomos(seen: &Seen, event: &NomosEvent) {
 fn record_noma(seen: &Seen, event: &NomaEvent) {
     let unknown = matches!(event, NomaEvent::Unknown { .. });
     seen.lock().unwrap().push(describe("noma", event, unknown));
+}
+
+fn record_slack(seen: &Seen, event: &SlackEvent) {
+    seen.lock().unwrap().push(describe("slack", event, false));
 }
 
 /// Checks one answer against its case, and what the handler recorded.
@@ -68,7 +73,14 @@ mod axum_adapter {
     struct App {
         nomos: NomosVerifier,
         noma: NomaVerifier,
+        slack: SlackVerifier,
         seen: Seen,
+    }
+
+    impl FromRef<App> for SlackVerifier {
+        fn from_ref(app: &App) -> Self {
+            app.slack.clone()
+        }
     }
 
     impl FromRef<App> for NomosVerifier {
@@ -93,17 +105,24 @@ mod axum_adapter {
         StatusCode::NO_CONTENT
     }
 
+    async fn slack(State(app): State<App>, Webhook(event): Webhook<SlackEvent>) -> StatusCode {
+        record_slack(&app.seen, &event);
+        StatusCode::NO_CONTENT
+    }
+
     #[tokio::test]
     async fn answers_the_corpus() {
         let seen = Seen::default();
         let app = App {
             nomos: nomos_verifier(),
             noma: noma_verifier(),
+            slack: slack_verifier(),
             seen: seen.clone(),
         };
         let router = Router::new()
             .route("/nomos", post(nomos))
             .route("/noma", post(noma))
+            .route("/slack", post(slack))
             .with_state(app);
         for case in cases() {
             let mut request = Request::post(case.path)
@@ -154,13 +173,19 @@ mod actix_adapter {
         HttpResponse::NoContent().finish()
     }
 
+    async fn slack(seen: web::Data<Seen>, Webhook(event): Webhook<SlackEvent>) -> HttpResponse {
+        record_slack(&seen, &event);
+        HttpResponse::NoContent().finish()
+    }
+
     async fn run(target: &str, with_middleware: bool) {
         let seen = Seen::default();
         let mut app = App::new().app_data(web::Data::new(seen.clone()));
         if !with_middleware {
             app = app
                 .app_data(web::Data::new(nomos_verifier()))
-                .app_data(web::Data::new(noma_verifier()));
+                .app_data(web::Data::new(noma_verifier()))
+                .app_data(web::Data::new(slack_verifier()));
         }
         // The middleware wraps the route inside a resource, so other methods get 405.
         let app = test::init_service(
@@ -174,6 +199,12 @@ mod actix_adapter {
                 web::resource("/noma").route(web::post().to(noma).wrap(Condition::new(
                     with_middleware,
                     Receive::<NomaEvent>::new(noma_verifier()),
+                ))),
+            )
+            .service(
+                web::resource("/slack").route(web::post().to(slack).wrap(Condition::new(
+                    with_middleware,
+                    Receive::<SlackEvent>::new(slack_verifier()),
                 ))),
             ),
         )

@@ -386,3 +386,183 @@ mod github_replays {
         );
     }
 }
+
+/// Noma's opt-in dedupe key (SPEC §7): the three attempts of one event
+/// (each with a new `delivery_id` and `timestamp`) run the handler once, in
+/// one line of wiring, in both adapters; the default shield runs each.
+mod noma_dedupe {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use hookguard::noma::{self, NomaEvent};
+    use hookguard::scheme::Noma;
+    use hookguard::{NomaVerifier, Signer};
+
+    use super::*;
+
+    fn noma_verifier() -> NomaVerifier {
+        NomaVerifier::new([SECRET])
+            .unwrap()
+            .with_clock(FixedClock(NOW))
+    }
+
+    /// Attempt `attempt` (0, 1, 2: 30 s apart, as Noma retries) of a
+    /// `content.updated` whose title is `title`.
+    fn attempt(attempt: usize, title: &str) -> Sent {
+        // NOW is 10:30:00; the attempts are 60, 30 and 0 s before it.
+        let sent = ["10:29:00", "10:29:30", "10:30:00"][attempt];
+        let sent = format!("2026-01-15T{sent}+00:00");
+        let body = format!(r#"{{"event":"content.updated","project_uuid":"p","collection_id":1,"content_id":2,"content_entry":{{"uuid":"u","locale":"en","published_at":null,"fields":{{"title":"{title}"}}}},"timestamp":"{sent}","delivery_id":"delivery-{attempt}-{title}"}}"#).into_bytes();
+        let headers = Signer::<Noma>::new(SECRET)
+            .unwrap()
+            .sign(0, "", &body)
+            .unwrap();
+        let headers = headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+            .collect();
+        (headers, body)
+    }
+
+    /// Each attempt's status, then a different event's.
+    fn expected(opted_in: bool) -> Vec<u16> {
+        if opted_in {
+            vec![204, 200, 200, 204]
+        } else {
+            vec![204, 204, 204, 204]
+        }
+    }
+
+    /// Headers and body of one delivery.
+    type Sent = (Vec<(String, String)>, Vec<u8>);
+
+    fn deliveries() -> Vec<Sent> {
+        vec![
+            attempt(0, "Hello"),
+            attempt(1, "Hello"),
+            attempt(2, "Hello"),
+            attempt(2, "Other"),
+        ]
+    }
+
+    mod axum_adapter {
+        use axum::Router;
+        use axum::body::Body;
+        use axum::extract::State;
+        use axum::http::{Request, StatusCode};
+        use axum::routing::post;
+        use hookguard::axum::{Dedupe, Webhook};
+        use http_body_util::BodyExt as _;
+        use tower::ServiceExt as _;
+
+        use super::*;
+
+        #[derive(Clone)]
+        struct App {
+            verifier: NomaVerifier,
+            runs: Arc<AtomicUsize>,
+        }
+
+        impl axum::extract::FromRef<App> for NomaVerifier {
+            fn from_ref(app: &App) -> Self {
+                app.verifier.clone()
+            }
+        }
+
+        async fn handler(
+            State(app): State<App>,
+            Webhook(_event): Webhook<NomaEvent>,
+        ) -> StatusCode {
+            app.runs.fetch_add(1, Ordering::SeqCst);
+            StatusCode::NO_CONTENT
+        }
+
+        async fn run(opted_in: bool) -> (Vec<u16>, usize) {
+            let runs = Arc::new(AtomicUsize::new(0));
+            let mut dedupe = Dedupe::<NomaEvent>::new(ReplayGuard::in_memory());
+            if opted_in {
+                dedupe = dedupe.with_key(noma::dedupe_key);
+            }
+            let router = Router::new()
+                .route("/noma", post(handler).route_layer(dedupe))
+                .with_state(App {
+                    verifier: noma_verifier(),
+                    runs: Arc::clone(&runs),
+                });
+            let mut statuses = Vec::new();
+            for (headers, body) in deliveries() {
+                let mut request = Request::post("/noma").body(Body::from(body)).unwrap();
+                for (name, value) in headers {
+                    request.headers_mut().insert(
+                        axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                        value.parse().unwrap(),
+                    );
+                }
+                let response = router.clone().oneshot(request).await.unwrap();
+                let status = response.status().as_u16();
+                let body = response.into_body().collect().await.unwrap().to_bytes();
+                if status == 200 {
+                    assert_eq!(&body[..], br#"{"error":"duplicate"}"#);
+                }
+                statuses.push(status);
+            }
+            (statuses, runs.load(Ordering::SeqCst))
+        }
+
+        #[tokio::test]
+        async fn the_three_attempts_of_one_noma_event_run_once_when_opted_in() {
+            assert_eq!(run(true).await, (expected(true), 2));
+            assert_eq!(run(false).await, (expected(false), 4), "the default shield");
+        }
+    }
+
+    mod actix_adapter {
+        use actix_web::{App, HttpResponse, test, web};
+        use hookguard::actix::{Dedupe, Webhook};
+
+        use super::*;
+
+        async fn handler(
+            runs: web::Data<AtomicUsize>,
+            Webhook(_event): Webhook<NomaEvent>,
+        ) -> HttpResponse {
+            runs.fetch_add(1, Ordering::SeqCst);
+            HttpResponse::NoContent().finish()
+        }
+
+        async fn run(opted_in: bool) -> (Vec<u16>, usize) {
+            let runs = web::Data::new(AtomicUsize::new(0));
+            let mut dedupe = Dedupe::<NomaEvent>::new(ReplayGuard::in_memory());
+            if opted_in {
+                dedupe = dedupe.with_key(noma::dedupe_key);
+            }
+            let app = test::init_service(
+                App::new()
+                    .app_data(runs.clone())
+                    .app_data(web::Data::new(noma_verifier()))
+                    .service(web::resource("/noma").route(web::post().to(handler).wrap(dedupe))),
+            )
+            .await;
+            let mut statuses = Vec::new();
+            for (headers, body) in deliveries() {
+                let mut request = test::TestRequest::post().uri("/noma").set_payload(body);
+                for (name, value) in headers {
+                    request = request.insert_header((name, value));
+                }
+                let response = test::call_service(&app, request.to_request()).await;
+                let status = response.status().as_u16();
+                let body = test::read_body(response).await;
+                if status == 200 {
+                    assert_eq!(&body[..], br#"{"error":"duplicate"}"#);
+                }
+                statuses.push(status);
+            }
+            (statuses, runs.load(Ordering::SeqCst))
+        }
+
+        #[actix_web::test]
+        async fn the_three_attempts_of_one_noma_event_run_once_when_opted_in() {
+            assert_eq!(run(true).await, (expected(true), 2));
+            assert_eq!(run(false).await, (expected(false), 4), "the default shield");
+        }
+    }
+}

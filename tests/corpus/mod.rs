@@ -1,8 +1,8 @@
 //! One request corpus for every framework adapter: each case is a request
 //! and the exact answer SPEC §3 gives it, so the adapters cannot drift apart.
 
-use hookguard::scheme::{Noma, Nomos};
-use hookguard::{FixedClock, NomaVerifier, NomosVerifier, Signer};
+use hookguard::scheme::{Noma, Nomos, Slack};
+use hookguard::{FixedClock, NomaVerifier, NomosVerifier, Signer, SlackVerifier};
 
 /// 2026-01-15T10:30:00Z: the clock of every verifier here.
 pub(crate) const NOW: u64 = 1_768_473_000;
@@ -27,6 +27,19 @@ pub(crate) fn noma_verifier() -> NomaVerifier {
         .with_clock(FixedClock(NOW))
         .with_body_limit(LIMIT)
 }
+
+pub(crate) fn slack_verifier() -> SlackVerifier {
+    SlackVerifier::new([SECRET])
+        .unwrap()
+        .with_clock(FixedClock(NOW))
+        .with_body_limit(LIMIT)
+}
+
+/// Slack's `url_verification` handshake, as its docs show it.
+pub(crate) const SLACK_HANDSHAKE: &[u8] = br#"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+pub(crate) const SLACK_EVENT: &[u8] =
+    br#"{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention","text":"hi"}}"#;
+pub(crate) const SLACK_COMMAND: &[u8] = b"token=t&command=%2Fdeploy&text=api+now";
 
 /// A Noma body sent at `time`, with topic `event`.
 fn noma_body(event: &str, time: &str) -> Vec<u8> {
@@ -92,6 +105,15 @@ fn noma_signed(body: &[u8]) -> Vec<(String, String)> {
     )
 }
 
+fn slack_signed(timestamp: u64, body: &[u8]) -> Vec<(String, String)> {
+    lines(
+        &Signer::<Slack>::new(SECRET)
+            .unwrap()
+            .sign(timestamp, "", body)
+            .unwrap(),
+    )
+}
+
 fn with_length(mut headers: Vec<(String, String)>, body: &[u8]) -> Vec<(String, String)> {
     headers.push(("content-length".into(), body.len().to_string()));
     headers
@@ -102,8 +124,72 @@ fn repeated(mut headers: Vec<(String, String)>) -> Vec<(String, String)> {
     headers
 }
 
-/// Every row of SPEC §3 that applies without a replay store, for Nomos and Noma.
+/// Every row of SPEC §3 that applies without a replay store, for Nomos and
+/// Noma, and Slack's handshake (SPEC §10).
 pub(crate) fn cases() -> Vec<Case> {
+    let mut cases = spec_table_cases();
+    cases.extend(slack_cases());
+    cases
+}
+
+/// Slack: a verified `url_verification` is answered with its challenge by
+/// the pipeline, and the handler never runs; an unverified one is refused.
+fn slack_cases() -> Vec<Case> {
+    let mut handshake = case(
+        "url_verification",
+        "/slack",
+        slack_signed(NOW, SLACK_HANDSHAKE),
+        SLACK_HANDSHAKE.to_vec(),
+        200,
+        None,
+        None,
+    );
+    handshake.response =
+        r#"{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}"#.to_owned();
+    let mut forged = SLACK_HANDSHAKE.to_vec();
+    forged[30] ^= 1;
+    vec![
+        handshake,
+        case(
+            "forged url_verification",
+            "/slack",
+            slack_signed(NOW, SLACK_HANDSHAKE),
+            forged,
+            401,
+            Some("signature_mismatch"),
+            None,
+        ),
+        case(
+            "stale url_verification",
+            "/slack",
+            slack_signed(NOW - 301, SLACK_HANDSHAKE),
+            SLACK_HANDSHAKE.to_vec(),
+            401,
+            Some("timestamp_too_old"),
+            None,
+        ),
+        case(
+            "event_callback",
+            "/slack",
+            slack_signed(NOW, SLACK_EVENT),
+            SLACK_EVENT.to_vec(),
+            204,
+            None,
+            Some("slack app_mention"),
+        ),
+        case(
+            "slash command form",
+            "/slack",
+            slack_signed(NOW, SLACK_COMMAND),
+            SLACK_COMMAND.to_vec(),
+            204,
+            None,
+            Some("slack /deploy"),
+        ),
+    ]
+}
+
+fn spec_table_cases() -> Vec<Case> {
     let mut forged = NOMOS.to_vec();
     forged[10] ^= 1;
     let garbage = b"<xml>not json</xml>".to_vec();

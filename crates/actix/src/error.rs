@@ -11,6 +11,10 @@ use hookguard_core::Error;
 /// and `{"error":"<code>"}` with `Content-Type: application/json` (and
 /// `Retry-After` for `in_flight` and `busy`).
 ///
+/// A provider's handshake (Slack's `url_verification`, see
+/// `hookguard_core::receive::accept`) travels the same way and is answered
+/// 200 with `{"challenge":…}`: the handler never sees it.
+///
 /// It stays a [`ResponseError`] inside `actix_web::Error`, so its status
 /// survives `?`. Refusals are logged at DEBUG under `hookguard::rejection`
 /// where they are decided (`misconfigured`, an operator's problem, at

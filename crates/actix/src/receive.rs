@@ -4,7 +4,7 @@
 use actix_web::dev::Payload;
 use actix_web::http::header::{CONTENT_LENGTH, HeaderMap};
 use futures_util::StreamExt as _;
-use hookguard_core::receive::{ClaimSlot, log_accepted, log_refusal};
+use hookguard_core::receive::{ClaimSlot, accept, log_accepted, log_refusal};
 use hookguard_core::{
     BodyReader, Delivery, Error, Event, HeaderField, Headers, Scheme, Verification, Verifier, http,
 };
@@ -17,7 +17,7 @@ pub(crate) async fn receive<E: Event>(
 ) -> Result<Delivery<E>, Error> {
     let outcome = async {
         let body = read_limited(headers, payload, verifier.body_limit()).await?;
-        verifier.receive::<E>(&ActixHeaders(headers), body)
+        accept::<E>(verifier, &ActixHeaders(headers), body)
     }
     .await;
     if let Err(error) = &outcome {

@@ -1,7 +1,7 @@
 //! The extractors: a verified, typed event from the request.
 
 use axum_core::extract::{FromRef, FromRequest, Request};
-use hookguard_core::receive::{ClaimSlot, log_accepted, log_refusal};
+use hookguard_core::receive::{ClaimSlot, accept, log_accepted, log_refusal};
 use hookguard_core::{Delivery, Error, Event, Scheme, Verifier};
 
 use crate::body::read_limited;
@@ -80,7 +80,7 @@ async fn receive<E: Event>(
         slot.mark_seen();
     }
     let (parts, body) = read_limited(request, verifier.body_limit()).await?;
-    let delivery = verifier.receive::<E>(&parts.headers, body)?;
+    let delivery = accept::<E>(verifier, &parts.headers, body)?;
     if let Some(slot) = &slot {
         slot.claim(verifier, &delivery).await?;
     }

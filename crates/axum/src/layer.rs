@@ -22,7 +22,8 @@ use crate::rejection::WebhookRejection;
 /// [`Verification`] in its extensions (take it with
 /// `Extension<Verification>`); a refused one is answered with
 /// [`WebhookRejection`] and never reaches the handler. The body is not
-/// parsed: use [`Webhook`](crate::Webhook) for typed events.
+/// parsed: use [`Webhook`](crate::Webhook) for typed events (and for
+/// Slack, whose `url_verification` only the extractor answers).
 ///
 /// Apply it with `route_layer` (or `MethodRouter::route_layer`), so that a
 /// request with another method still gets the router's 405:

@@ -10,6 +10,10 @@ use http::{HeaderValue, StatusCode, header};
 /// and `{"error":"<code>"}` with `Content-Type: application/json` (and
 /// `Retry-After` for `in_flight` and `busy`).
 ///
+/// A provider's handshake (Slack's `url_verification`, see
+/// `hookguard_core::receive::accept`) travels the same way and is answered
+/// 200 with `{"challenge":…}`: the handler never sees it.
+///
 /// The response never carries the secret, the signature or the body. The
 /// refusal is logged at DEBUG under `hookguard::rejection` where it is
 /// decided, with the provider.

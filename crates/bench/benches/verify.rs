@@ -10,10 +10,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use hookguard_bench::{
-    Floor, MESSAGE_ID, NOMOS_SECRET, STANDARD_SECRET, nomos_delivery, standard_delivery,
-    standard_key, standard_v1a_delivery,
+    Floor, MESSAGE_ID, NOMOS_SECRET, PROVIDER_SECRET, STANDARD_SECRET, delivery, nomos_delivery,
+    standard_delivery, standard_key, standard_v1a_delivery,
 };
 use hookguard_core::nomos::NomosEvent;
+use hookguard_core::scheme::{Linear, Paddle, Scheme, Shopify, Slack};
 
 const SIZES: [(usize, &str); 3] = [(1024, "1KiB"), (16 * 1024, "16KiB"), (1024 * 1024, "1MiB")];
 
@@ -150,6 +151,62 @@ fn standard_v1a(c: &mut Criterion) {
     group.finish();
 }
 
+/// Slack, Shopify, Paddle and Linear at 1 KiB, each next to the floor of
+/// its own signed message.
+fn providers(c: &mut Criterion) {
+    let mut group = c.benchmark_group("providers");
+    let now = now();
+    let timestamp = now.to_string();
+    let floor = Floor::new(PROVIDER_SECRET.as_bytes());
+    bench_provider::<Slack>(&mut group, &floor, now, |body| {
+        vec![
+            b"v0:".to_vec(),
+            timestamp.as_bytes().to_vec(),
+            b":".to_vec(),
+            body.to_vec(),
+        ]
+    });
+    bench_provider::<Shopify>(&mut group, &floor, now, |body| vec![body.to_vec()]);
+    bench_provider::<Paddle>(&mut group, &floor, now, |body| {
+        vec![timestamp.as_bytes().to_vec(), b":".to_vec(), body.to_vec()]
+    });
+    bench_provider::<Linear>(&mut group, &floor, now, |body| vec![body.to_vec()]);
+    group.finish();
+}
+
+/// `<scheme>_floor/1KiB` and `<scheme>_verify/1KiB`; `message` gives the
+/// parts the scheme signs.
+fn bench_provider<S: Scheme + Default>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    floor: &Floor,
+    now: u64,
+    message: impl Fn(&[u8]) -> Vec<Vec<u8>>,
+) {
+    let (verifier, headers, body) = delivery::<S>(1024, now);
+    assert!(
+        verifier.verify_at(&headers, &body, now).is_ok(),
+        "{} accepts the delivery",
+        S::NAME
+    );
+    let parts = message(&body);
+    let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    let expected = floor.tag(&parts);
+    group.bench_function(
+        BenchmarkId::new(format!("{}_floor", S::NAME), "1KiB"),
+        |b| b.iter(|| floor.check(black_box(&parts), &expected)),
+    );
+    group.bench_function(
+        BenchmarkId::new(format!("{}_verify", S::NAME), "1KiB"),
+        |b| {
+            b.iter(|| {
+                verifier
+                    .verify_at(black_box(&headers), black_box(&body), now)
+                    .is_ok()
+            })
+        },
+    );
+}
+
 fn typed(c: &mut Criterion) {
     let mut group = c.benchmark_group("typed");
     let now = now();
@@ -179,6 +236,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = nomos, standard, standard_v1a, typed
+    targets = nomos, standard, standard_v1a, providers, typed
 }
 criterion_main!(benches);

@@ -4,7 +4,7 @@
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use hookguard_core::http::HeaderMap;
 use hookguard_core::scheme::{Nomos, StandardWebhooks};
-use hookguard_core::{NomosVerifier, Signer, StandardWebhooksVerifier};
+use hookguard_core::{NomosVerifier, Scheme, Signer, StandardWebhooksVerifier, Verifier};
 use sha2::Sha256;
 use subtle::ConstantTimeEq as _;
 
@@ -23,7 +23,12 @@ pub const MESSAGE_ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
 #[must_use]
 pub fn nomos_body(size: usize) -> Vec<u8> {
     let head = r#"{"id":"evt_bench","timestamp":"2026-01-15T10:30:00.123Z","topic":"subscription.created","context":{"subscription":"sub_1","lead":"lead_1","padding":""#;
-    let tail = r#""}}"#;
+    padded(head, r#""}}"#, size)
+}
+
+/// `head`, `x`s and `tail`: `size` bytes in all (more when `head` and
+/// `tail` alone are longer).
+fn padded(head: &str, tail: &str, size: usize) -> Vec<u8> {
     let padding = size.saturating_sub(head.len() + tail.len());
     let mut body = Vec::with_capacity(size);
     body.extend_from_slice(head.as_bytes());
@@ -94,6 +99,34 @@ pub fn standard_v1a_delivery(
         .expect("a valid message id");
     let verifier =
         StandardWebhooksVerifier::from_public_keys([STANDARD_PUBLIC_KEY]).expect("a valid key");
+    (verifier, headers, body)
+}
+
+/// The endpoint secret of the schemes benchmarked at 1 KiB only.
+pub const PROVIDER_SECRET: &str = "bench-provider-secret";
+
+/// A JSON body of exactly `size` bytes that every scheme accepts at `now`:
+/// Linear's signed `webhookTimestamp` (milliseconds) first, then padding.
+#[must_use]
+pub fn timestamped_body(size: usize, now: u64) -> Vec<u8> {
+    let head = format!(
+        r#"{{"event_id":"evt_bench","type":"Issue","action":"create","webhookTimestamp":{now}000,"padding":""#
+    );
+    padded(&head, r#""}"#, size)
+}
+
+/// A delivery of scheme `S` sent at `now`, signed with
+/// [`PROVIDER_SECRET`], and a verifier for it.
+///
+/// # Panics
+///
+/// Never: the secret is valid and the id is plain ASCII.
+#[must_use]
+pub fn delivery<S: Scheme + Default>(size: usize, now: u64) -> (Verifier<S>, HeaderMap, Vec<u8>) {
+    let body = timestamped_body(size, now);
+    let signer = Signer::<S>::new(PROVIDER_SECRET).expect("a valid secret");
+    let headers = signer.sign(now, MESSAGE_ID, &body).expect("a valid id");
+    let verifier = Verifier::<S>::new([PROVIDER_SECRET]).expect("a valid secret");
     (verifier, headers, body)
 }
 

@@ -11,7 +11,7 @@ use crate::Failure;
 use crate::provider::Provider;
 
 /// Sign, send, verify and listen to webhook deliveries
-/// (Nomos, Noma, Standard Webhooks, Stripe, GitHub).
+/// (Nomos, Noma, Standard Webhooks, Stripe, GitHub, Slack, Shopify, Paddle, Linear).
 #[derive(Debug, Parser)]
 #[command(name = "hookguard", version, propagate_version = true)]
 pub(crate) struct Cli {
@@ -274,7 +274,7 @@ fn first_line(path: &std::path::Path) -> Result<String, Failure> {
 
 #[derive(Debug, Args)]
 pub(crate) struct SignArgs {
-    /// nomos, noma, standard, stripe or github.
+    /// nomos, noma, standard, stripe, github, slack, shopify, paddle or linear.
     #[arg(long, value_name = "P")]
     pub(crate) provider: Provider,
     #[command(flatten)]
@@ -292,7 +292,7 @@ pub(crate) struct SignArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// nomos, noma, standard, stripe or github.
+    /// nomos, noma, standard, stripe, github, slack, shopify, paddle or linear.
     #[arg(long, value_name = "P")]
     pub(crate) provider: Provider,
     #[command(flatten)]
@@ -313,7 +313,7 @@ pub(crate) struct VerifyArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct SendArgs {
-    /// nomos, noma, standard, stripe or github.
+    /// nomos, noma, standard, stripe, github, slack, shopify, paddle or linear.
     #[arg(long, value_name = "P")]
     pub(crate) provider: Provider,
     #[command(flatten)]
@@ -356,12 +356,14 @@ subscription.terminated, subscription.ended, test.event; \
 noma: content.created, content.updated, content.published, content.unpublished, content.deleted, \
 content.trashed, content.restored, auth.signup.success, auth.login.success, auth.logout.success, \
 auth.logout_all.success, auth.email_verification.verified; \
-standard, stripe: any event `type` (e.g. invoice.paid); github: any event name (e.g. push). \
+standard, stripe: any event `type` (e.g. invoice.paid); github: any event name (e.g. push); \
+slack: any `event.type` (e.g. app_mention); shopify: any `X-Shopify-Topic` (e.g. orders/paid); \
+paddle: any `event_type` (e.g. transaction.completed); linear: `<type>.<action>` (e.g. Issue.create). \
 Another topic is sent as given, with a warning.";
 
 #[derive(Args)]
 pub(crate) struct ListenArgs {
-    /// nomos, noma, standard, stripe or github.
+    /// nomos, noma, standard, stripe, github, slack, shopify, paddle or linear.
     #[arg(long, value_name = "P")]
     pub(crate) provider: Provider,
     #[command(flatten)]
@@ -375,6 +377,9 @@ pub(crate) struct ListenArgs {
     /// Handle each event once: `memory`, or a Redis URL (`redis://host:port/`) shared by several listeners.
     #[arg(long, value_name = "memory|redis://…")]
     pub(crate) dedupe: Option<String>,
+    /// With --provider noma and --dedupe: key Noma's retries of one event as one (the body without its `delivery_id` and `timestamp` values, kept 3 minutes), so the three attempts print once. Not for webhooks with the payload flag off or for auth events: two real events with the same content within 3 minutes print once.
+    #[arg(long, requires = "dedupe")]
+    pub(crate) noma_dedupe: bool,
     /// How long a request head may take to arrive, including the first one on an idle connection; then the connection is closed (`10`, `10s` or `500ms`).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
     pub(crate) header_timeout: Duration,
@@ -411,6 +416,7 @@ impl fmt::Debug for ListenArgs {
             .field("addr", &self.addr)
             .field("path", &self.path)
             .field("dedupe", &dedupe)
+            .field("noma_dedupe", &self.noma_dedupe)
             .field("header_timeout", &self.header_timeout)
             .field("body_timeout", &self.body_timeout)
             .field("max_connections", &self.max_connections)

@@ -8,7 +8,8 @@ use axum::Router;
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{MethodRouter, post};
 use hookguard_axum::{Dedupe, WebhookDelivery, WebhookRejection};
-use hookguard_core::receive::log_refusal;
+use hookguard_core::noma::{self, NomaEvent};
+use hookguard_core::receive::{KeyFn, log_refusal};
 use hookguard_core::replay::ReplayGuard;
 use hookguard_core::{Error, Event, Scheme, Verifier};
 use hookguard_redis::RedisStore;
@@ -17,7 +18,7 @@ use crate::Failure;
 use crate::args::{ListenArgs, VerifyingKeys};
 use crate::output::accepted;
 use crate::printer::Printer;
-use crate::provider::with_event;
+use crate::provider::{Provider, with_event};
 use crate::verify::verifier;
 use hookguard_axum::serve::{Limits, serve};
 
@@ -43,12 +44,27 @@ pub(crate) fn run(arguments: &ListenArgs) -> Result<ExitCode, Failure> {
     check_path(&arguments.path)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|error| Failure::Failed(format!("cannot start the runtime: {error}")))?;
-    runtime.block_on(async { with_event!(arguments.provider, receive(&keys, arguments).await) })
+    if arguments.noma_dedupe {
+        // The opt-in key is Noma's alone (clap has checked `--dedupe`).
+        if arguments.provider != Provider::Noma {
+            return Err(Failure::Usage(format!(
+                "--noma-dedupe is for --provider noma, not {}",
+                arguments.provider.name()
+            )));
+        }
+        let key: KeyFn<NomaEvent> = std::sync::Arc::new(noma::dedupe_key);
+        return runtime.block_on(receive::<NomaEvent>(&keys, arguments, Some(key)));
+    }
+    runtime
+        .block_on(async { with_event!(arguments.provider, receive(&keys, arguments, None).await) })
 }
 
+/// Serves deliveries of `E` until standard output fails; `key`, when
+/// given, replaces each event's own replay key.
 async fn receive<E: Event>(
     keys: &VerifyingKeys,
     arguments: &ListenArgs,
+    key: Option<KeyFn<E>>,
 ) -> Result<ExitCode, Failure>
 where
     E::Scheme: Default,
@@ -66,7 +82,7 @@ where
         let printer = printer.clone();
         async move { print_event(E::Scheme::NAME, &printer, &accepted(&delivery)).await }
     };
-    let route = guarded::<E>(post(handler), arguments.dedupe.as_deref()).await?;
+    let route = guarded::<E>(post(handler), arguments.dedupe.as_deref(), key).await?;
     let app = Router::new()
         .route(&arguments.path, route)
         .with_state(verifier);
@@ -118,10 +134,12 @@ async fn print_event(provider: &'static str, printer: &Printer, line: &str) -> R
     }
 }
 
-/// The route with the replay guard `--dedupe` asks for.
+/// The route with the replay guard `--dedupe` asks for, keyed by `key`
+/// when given.
 async fn guarded<E: Event>(
     route: MethodRouter<Verifier<E::Scheme>>,
     dedupe: Option<&str>,
+    key: Option<KeyFn<E>>,
 ) -> Result<MethodRouter<Verifier<E::Scheme>>, Failure> {
     let guard = match dedupe {
         None => return Ok(route),
@@ -143,7 +161,11 @@ async fn guarded<E: Event>(
             )));
         }
     };
-    Ok(route.route_layer(Dedupe::<E>::new(guard)))
+    let mut dedupe = Dedupe::<E>::new(guard);
+    if let Some(key) = key {
+        dedupe = dedupe.with_key(move |delivery| key(delivery));
+    }
+    Ok(route.route_layer(dedupe))
 }
 
 /// `--path`: an absolute path of plain characters (no captures or wildcards).

@@ -10,13 +10,20 @@ pub(crate) enum Provider {
     Standard,
     Stripe,
     Github,
+    Slack,
+    Shopify,
+    Paddle,
+    Linear,
 }
 
 /// Calls `$function::<Event>(args…)` with the event type of `$provider`
 /// (and awaits it, in the `.await` form: each arm's future has its own type).
 macro_rules! with_event {
     ($provider:expr, $function:ident($($argument:expr),* $(,)?).await) => {{
-        use hookguard_core::generic::{GitHubEvent, StandardWebhooksEvent, StripeEvent};
+        use hookguard_core::generic::{
+            GitHubEvent, LinearEvent, PaddleEvent, ShopifyEvent, SlackEvent,
+            StandardWebhooksEvent, StripeEvent,
+        };
         use hookguard_core::noma::NomaEvent;
         use hookguard_core::nomos::NomosEvent;
         match $provider {
@@ -25,10 +32,17 @@ macro_rules! with_event {
             $crate::provider::Provider::Standard => $function::<StandardWebhooksEvent>($($argument),*).await,
             $crate::provider::Provider::Stripe => $function::<StripeEvent>($($argument),*).await,
             $crate::provider::Provider::Github => $function::<GitHubEvent>($($argument),*).await,
+            $crate::provider::Provider::Slack => $function::<SlackEvent>($($argument),*).await,
+            $crate::provider::Provider::Shopify => $function::<ShopifyEvent>($($argument),*).await,
+            $crate::provider::Provider::Paddle => $function::<PaddleEvent>($($argument),*).await,
+            $crate::provider::Provider::Linear => $function::<LinearEvent>($($argument),*).await,
         }
     }};
     ($provider:expr, $function:ident($($argument:expr),* $(,)?)) => {{
-        use hookguard_core::generic::{GitHubEvent, StandardWebhooksEvent, StripeEvent};
+        use hookguard_core::generic::{
+            GitHubEvent, LinearEvent, PaddleEvent, ShopifyEvent, SlackEvent,
+            StandardWebhooksEvent, StripeEvent,
+        };
         use hookguard_core::noma::NomaEvent;
         use hookguard_core::nomos::NomosEvent;
         match $provider {
@@ -37,6 +51,10 @@ macro_rules! with_event {
             $crate::provider::Provider::Standard => $function::<StandardWebhooksEvent>($($argument),*),
             $crate::provider::Provider::Stripe => $function::<StripeEvent>($($argument),*),
             $crate::provider::Provider::Github => $function::<GitHubEvent>($($argument),*),
+            $crate::provider::Provider::Slack => $function::<SlackEvent>($($argument),*),
+            $crate::provider::Provider::Shopify => $function::<ShopifyEvent>($($argument),*),
+            $crate::provider::Provider::Paddle => $function::<PaddleEvent>($($argument),*),
+            $crate::provider::Provider::Linear => $function::<LinearEvent>($($argument),*),
         }
     }};
 }
@@ -71,6 +89,10 @@ impl Provider {
             Self::Standard => "standard",
             Self::Stripe => "stripe",
             Self::Github => "github",
+            Self::Slack => "slack",
+            Self::Shopify => "shopify",
+            Self::Paddle => "paddle",
+            Self::Linear => "linear",
         }
     }
 
@@ -100,7 +122,13 @@ impl Provider {
                 "auth.logout_all.success",
                 "auth.email_verification.verified",
             ]),
-            Self::Standard | Self::Stripe | Self::Github => None,
+            Self::Standard
+            | Self::Stripe
+            | Self::Github
+            | Self::Slack
+            | Self::Shopify
+            | Self::Paddle
+            | Self::Linear => None,
         }
     }
 }
@@ -111,6 +139,19 @@ mod tests {
     use hookguard_core::nomos::NomosTopic;
 
     use super::Provider;
+
+    #[test]
+    fn each_name_is_the_schemes_own() {
+        use clap::ValueEnum as _;
+        for provider in Provider::value_variants() {
+            let scheme_name = with_event!(*provider, scheme_name());
+            assert_eq!(provider.name(), scheme_name);
+        }
+    }
+
+    fn scheme_name<E: hookguard_core::Event>() -> &'static str {
+        <E::Scheme as hookguard_core::Scheme>::NAME
+    }
 
     #[test]
     fn every_listed_topic_is_one_the_core_knows() {

@@ -50,8 +50,40 @@ pub(crate) fn event(
             headers.push(("x-github-event", topic.to_owned()));
             json!({ "zen": "Keep it logically awesome.", "hook_id": 1 })
         }
+        Provider::Slack => json!({
+            "type": "event_callback",
+            "event_id": event_id(),
+            "event_time": timestamp,
+            "event": { "type": topic, "text": "Hello from hookguard" },
+        }),
+        Provider::Shopify => {
+            headers.push(("x-shopify-topic", topic.to_owned()));
+            json!({ "id": 820_982_911_946_154_508_u64, "admin_graphql_api_id": fresh_id("gid://shopify/Order/") })
+        }
+        Provider::Paddle => json!({
+            "event_id": event_id(),
+            "event_type": topic,
+            "occurred_at": time.to_rfc3339_opts(SecondsFormat::Micros, true),
+            "notification_id": fresh_id("ntf_"),
+            "data": { "id": fresh_id("txn_") },
+        }),
+        Provider::Linear => linear(topic, timestamp),
     };
     (body.to_string().into_bytes(), headers)
+}
+
+/// A Linear body for topic `<type>.<action>` (a topic without a dot is a
+/// type whose action is `create`).
+fn linear(topic: &str, timestamp: u64) -> Value {
+    let (kind, action) = topic.split_once('.').unwrap_or((topic, "create"));
+    json!({
+        "action": action,
+        "type": kind,
+        "data": { "id": fresh_id("issue-") },
+        "url": "https://linear.app/",
+        "webhookTimestamp": timestamp.saturating_mul(1000),
+        "webhookId": fresh_id("webhook-"),
+    })
 }
 
 fn noma(topic: &str, timestamp: &str, delivery_id: String) -> Value {

@@ -37,7 +37,7 @@ pub(crate) fn run(arguments: &SendArgs) -> Result<ExitCode, Failure> {
         arguments.provider,
         signature_headers(&keys, timestamp, &id, &body)
     )?;
-    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    headers.insert("content-type", content_type(arguments.provider, &body));
     headers.insert("user-agent", HeaderValue::from_static("hookguard-cli"));
     for (name, value) in extra {
         let value = HeaderValue::from_str(&value)
@@ -150,6 +150,17 @@ fn is_local(url: &Url) -> bool {
 }
 
 /// Warns on stderr when `topic` is not one the provider defines.
+/// JSON, except a Slack form body (slash commands, interactivity), which
+/// Slack sends as a form.
+fn content_type(provider: crate::provider::Provider, body: &[u8]) -> HeaderValue {
+    let json = matches!(body.trim_ascii_start().first(), Some(b'{' | b'['));
+    if provider == crate::provider::Provider::Slack && !json {
+        HeaderValue::from_static("application/x-www-form-urlencoded")
+    } else {
+        HeaderValue::from_static("application/json")
+    }
+}
+
 fn warn_if_unknown(provider: crate::provider::Provider, topic: &str) {
     let Some(known) = provider.known_topics() else {
         return;

@@ -142,6 +142,10 @@ fn every_provider_round_trips_and_a_tampered_body_is_refused() {
         ("standard", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", r#"{"type":"invoice.paid"}"#.to_owned(), r#""topic":"invoice.paid""#, r#""id":"msg_1""#),
         ("stripe", "whsec_stripe", r#"{"id":"evt_s","type":"charge.succeeded"}"#.to_owned(), r#""topic":"charge.succeeded""#, r#""id":"evt_s""#),
         ("github", "gh-secret", r#"{"zen":"x"}"#.to_owned(), r#""topic":null"#, r#""id":"msg_1""#),
+        ("slack", "slack-secret", r#"{"type":"event_callback","event_id":"Ev9","event":{"type":"app_mention"}}"#.to_owned(), r#""topic":"app_mention""#, r#""id":"Ev9""#),
+        ("shopify", "shpss_secret", r#"{"id":1,"note":"e"}"#.to_owned(), r#""topic":null"#, r#""id":"msg_1""#),
+        ("paddle", "pdl_ntfset_secret", r#"{"event_id":"evt_p","event_type":"transaction.paid"}"#.to_owned(), r#""topic":"transaction.paid""#, r#""id":"evt_p""#),
+        ("linear", "lin_wh_secret", r#"{"action":"create","type":"Issue","webhookTimestamp":1768473000000}"#.to_owned(), r#""topic":"Issue.create""#, r#""id":"msg_1""#),
     ];
     for (provider, secret, body, topic, id) in bodies {
         let path = body_file(provider, body.as_bytes());
@@ -174,6 +178,40 @@ fn every_provider_round_trips_and_a_tampered_body_is_refused() {
             "{provider}"
         );
     }
+}
+
+#[test]
+fn verify_checks_the_published_slack_vector() {
+    let body = b"token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+    let path = body_file("slack-vector", body);
+    let output = hookguard(&[
+        "verify",
+        "--provider",
+        "slack",
+        "--secret",
+        "8f742231b10e8888abcd99yyyzzz85a5",
+        "--header",
+        "X-Slack-Signature: v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",
+        "--header",
+        "X-Slack-Request-Timestamp: 1531420618",
+        "--body-file",
+        path.to_str().unwrap(),
+        "--now",
+        "1531420618",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        concat!(
+            r#"{"ok":true,"provider":"slack","secret_index":0,"topic":"/webhook-collect","id":null,"event":{"topic":"/webhook-collect","id":null,"payload":{"#,
+            r#""channel_id":"G8PSS9T3V","channel_name":"foobar","command":"/webhook-collect","#,
+            r#""response_url":"https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN","#,
+            r#""team_domain":"testteamnow","team_id":"T1DC2JH3J","text":"","#,
+            r#""token":"xyzz0WbapA4vBCDEFasx0q6G","trigger_id":"398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c","#,
+            r#""user_id":"U2CERLKJA","user_name":"roadrunner"}}}"#,
+            "\n"
+        )
+    );
 }
 
 #[test]
@@ -558,6 +596,41 @@ fn send_to_listen_for_noma() {
         lines.iter().all(|line| line.contains(r#""id":null"#)),
         "{lines:?}"
     );
+}
+
+#[test]
+fn send_to_listen_for_the_four_newer_providers() {
+    for (provider, secret, topic) in [
+        ("slack", "slack-secret", "app_mention"),
+        ("shopify", "shpss_secret", "orders/paid"),
+        ("paddle", "pdl_ntfset_secret", "transaction.completed"),
+        ("linear", "lin_wh_secret", "Issue.create"),
+    ] {
+        let listener = Listener::start(provider, secret, Some("memory"));
+        let output = send(&[
+            "--provider",
+            provider,
+            "--secret",
+            secret,
+            "--url",
+            &listener.url(),
+            "--topic",
+            topic,
+            "--id",
+            "id_cli_1",
+        ]);
+        assert_eq!(
+            stdout(&output),
+            "204 No Content\n",
+            "{provider}: {}",
+            stderr(&output)
+        );
+        let lines = listener.lines_after(1);
+        let expected = format!(
+            r#"{{"ok":true,"provider":"{provider}","secret_index":0,"topic":"{topic}","id":"id_cli_1","#
+        );
+        assert!(lines[0].starts_with(&expected), "{provider}: {}", lines[0]);
+    }
 }
 
 #[test]

@@ -367,3 +367,134 @@ fn listen_help_shows_the_limits_and_hides_the_test_knobs() {
         assert!(!help.contains(hidden), "{hidden} shown in\n{help}");
     }
 }
+
+/// SPEC §10: a verified Slack `url_verification` is answered 200 with its
+/// challenge by `listen` itself; nothing is printed and the handler's line
+/// comes only for real events.
+#[test]
+fn listen_answers_slack_url_verification_with_its_challenge_and_prints_nothing() {
+    let listener = Listener::start(
+        &["--provider", "slack", "--secret", SECRET],
+        Stdout::Collected,
+    );
+    let handshake = br#"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+    let answer = post(
+        listener.address,
+        "/",
+        &sign("slack", SECRET, handshake),
+        handshake,
+    );
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("content-type"), Some("application/json"));
+    assert_eq!(
+        answer.body,
+        r#"{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}"#
+    );
+    // Unsigned, the same handshake is refused like any forgery.
+    let forged = post(
+        listener.address,
+        "/",
+        &sign("slack", "wrong", handshake),
+        handshake,
+    );
+    assert_eq!(
+        (forged.status, forged.body.as_str()),
+        (401, r#"{"error":"signature_mismatch"}"#)
+    );
+
+    let event = br#"{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention"}}"#;
+    let answer = post(listener.address, "/", &sign("slack", SECRET, event), event);
+    assert_eq!(answer.status, 204);
+    let lines = listener.lines_after(1);
+    std::thread::sleep(Duration::from_millis(200));
+    let lines = if lines.len() == 1 {
+        listener.lines_after(1)
+    } else {
+        lines
+    };
+    assert_eq!(lines.len(), 1, "only the event is printed: {lines:?}");
+    assert!(
+        lines[0].starts_with(
+            r#"{"ok":true,"provider":"slack","secret_index":0,"topic":"app_mention","id":"Ev1","#
+        ),
+        "{}",
+        lines[0]
+    );
+}
+
+/// A Noma `content.updated` attempt sent `ago` seconds before now, with
+/// its own `delivery_id`, as Noma retries it.
+fn noma_attempt(ago: u64, delivery_id: &str) -> Vec<u8> {
+    let sent =
+        chrono::DateTime::from_timestamp(i64::try_from(common::unix_now() - ago).unwrap(), 0)
+            .unwrap()
+            .format("%Y-%m-%dT%H:%M:%S+00:00");
+    format!(r#"{{"event":"content.updated","project_uuid":"p","collection_id":1,"content_id":2,"content_entry":{{"uuid":"u","locale":"en","published_at":null,"fields":{{"title":"Hello"}}}},"timestamp":"{sent}","delivery_id":"{delivery_id}"}}"#).into_bytes()
+}
+
+#[test]
+fn listen_noma_dedupe_prints_the_three_attempts_of_one_event_once() {
+    let listener = Listener::start(
+        &[
+            "--provider",
+            "noma",
+            "--secret",
+            SECRET,
+            "--dedupe",
+            "memory",
+            "--noma-dedupe",
+        ],
+        Stdout::Collected,
+    );
+    let mut answers = Vec::new();
+    for (ago, delivery_id) in [(60, "attempt-1"), (30, "attempt-2"), (0, "attempt-3")] {
+        let body = noma_attempt(ago, delivery_id);
+        let answer = post(listener.address, "/", &sign("noma", SECRET, &body), &body);
+        answers.push((answer.status, answer.body));
+    }
+    let duplicate = (200, r#"{"error":"duplicate"}"#.to_owned());
+    assert_eq!(
+        answers,
+        [(204, String::new()), duplicate.clone(), duplicate]
+    );
+    let lines = listener.lines_after(1);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains(r#""delivery_id":"attempt-1""#),
+        "{}",
+        lines[0]
+    );
+}
+
+#[test]
+fn noma_dedupe_is_for_noma_behind_a_replay_guard_only() {
+    let output = common::hookguard(&[
+        "listen",
+        "--provider",
+        "nomos",
+        "--secret",
+        SECRET,
+        "--dedupe",
+        "memory",
+        "--noma-dedupe",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        common::text(&output.stderr),
+        "error: --noma-dedupe is for --provider noma, not nomos\n"
+    );
+    let output = common::hookguard(&[
+        "listen",
+        "--provider",
+        "noma",
+        "--secret",
+        SECRET,
+        "--noma-dedupe",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        common::text(&output.stderr).contains("--dedupe"),
+        "{}",
+        common::text(&output.stderr)
+    );
+}

@@ -56,6 +56,15 @@ pub enum Error {
         /// When to try again, in seconds (the `Retry-After` header).
         retry_after_secs: u64,
     },
+    /// Not a failure: an authentic handshake (Slack's `url_verification`)
+    /// that the receive pipeline answers itself, with 200 and
+    /// `{"challenge":…}`, instead of running the handler. Like `duplicate`,
+    /// it travels as an error so that every adapter answers it without
+    /// reaching the handler.
+    Handshake {
+        /// The challenge to echo, from the signed body.
+        challenge: String,
+    },
 }
 
 impl Error {
@@ -75,16 +84,18 @@ impl Error {
             Self::StoreUnavailable => "store_unavailable",
             Self::Misconfigured => "misconfigured",
             Self::Busy { .. } => "busy",
+            Self::Handshake { .. } => "handshake",
         }
     }
 
     /// The HTTP status a receiver answers with.
     ///
     /// `duplicate` is a success (200): the provider must stop retrying an
-    /// event that was already handled.
+    /// event that was already handled; so is `handshake`.
     #[must_use]
     pub fn http_status(&self) -> u16 {
         match self {
+            Self::Handshake { .. } => 200,
             Self::MissingHeader { .. } | Self::MalformedHeader { .. } => 400,
             Self::InvalidPayload { .. } => 400,
             Self::SignatureMismatch | Self::TimestampTooOld | Self::TimestampInFuture => 401,
@@ -107,10 +118,16 @@ impl Error {
         }
     }
 
-    /// The body of the HTTP answer: `{"error":"<code>"}`.
+    /// The body of the HTTP answer: `{"error":"<code>"}`, or for a
+    /// handshake `{"challenge":"<challenge>"}` (JSON-escaped).
     #[must_use]
     pub fn response_body(&self) -> String {
-        format!(r#"{{"error":"{}"}}"#, self.code())
+        match self {
+            Self::Handshake { challenge } => {
+                serde_json::json!({ "challenge": challenge }).to_string()
+            }
+            _ => format!(r#"{{"error":"{}"}}"#, self.code()),
+        }
     }
 
     pub(crate) fn malformed(name: &'static str, reason: &'static str) -> Self {
@@ -135,6 +152,7 @@ impl fmt::Display for Error {
             Self::StoreUnavailable => f.write_str("replay store is unavailable"),
             Self::Misconfigured => f.write_str("no webhook verifier is configured"),
             Self::Busy { .. } => f.write_str("receiver is busy; retry later"),
+            Self::Handshake { .. } => f.write_str("answered the provider's handshake"),
         }
     }
 }

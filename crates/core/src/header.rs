@@ -1,7 +1,7 @@
 //! Reading the headers a scheme needs, under the rules every scheme shares,
 //! from whichever HTTP library holds them.
 
-use http::{HeaderMap, HeaderName};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::Error;
 
@@ -83,6 +83,41 @@ fn visible_ascii(value: &[u8]) -> Option<&str> {
     } else {
         None
     }
+}
+
+/// A header the provider does not sign but the event reports (the ids
+/// `X-GitHub-Delivery`, `X-Shopify-Webhook-Id`, `Linear-Delivery`, and
+/// Shopify's topic): optional, at most once, and not empty. Checked while
+/// verifying, so an event never reports a value that two readers could
+/// take differently.
+pub(crate) fn unsigned<'h>(
+    headers: &'h dyn Headers,
+    header: &'static HeaderName,
+) -> Result<Option<&'h str>, Error> {
+    match optional(headers, header)? {
+        Some("") => Err(Error::malformed(header.as_str(), "value is empty")),
+        value => Ok(value),
+    }
+}
+
+/// An unsigned header's value as the event reports it (already checked by
+/// [`unsigned`] while verifying).
+pub(crate) fn reported(headers: &dyn Headers, header: &'static HeaderName) -> Option<String> {
+    unsigned(headers, header).ok().flatten().map(str::to_owned)
+}
+
+/// Puts a sender's id into `header`, unless it is empty.
+pub(crate) fn insert_id(
+    headers: &mut HeaderMap,
+    header: &'static HeaderName,
+    id: &str,
+) -> Result<(), Error> {
+    if !id.is_empty() {
+        let value = HeaderValue::from_str(id)
+            .map_err(|_| Error::malformed(header.as_str(), "value is not visible ASCII"))?;
+        headers.insert(header.clone(), value);
+    }
+    Ok(())
 }
 
 /// A Unix timestamp in seconds: ASCII digits only, no sign, no white space,

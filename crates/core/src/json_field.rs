@@ -1,11 +1,14 @@
-//! Finding one top-level string member of a JSON object without allocating.
+//! Reading top-level members of a JSON object without allocating.
 //!
-//! Noma signs its send time inside the body, so the freshness check has to
-//! read it there. A general JSON parser keeps a stack for nested values it
-//! skips; this scanner skips them with a depth counter instead, so the check
-//! stays free of heap allocation. It trusts the body to be well-formed JSON
-//! (the signature has already proven the provider wrote it); the typed parse
-//! that follows validates everything.
+//! Noma and Linear sign their send time inside the body, so the freshness
+//! check has to read it there; Noma's dedupe key cuts two members' values
+//! out of the exact bytes. A general JSON parser keeps a stack for nested
+//! values it skips; this scanner skips them with a depth counter instead,
+//! so the check stays free of heap allocation. It trusts the body to be
+//! well-formed JSON (the signature has already proven the provider wrote
+//! it); the typed parse that follows validates everything.
+
+use std::ops::Range;
 
 /// Why the member could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,38 +23,61 @@ pub(crate) enum FieldProblem {
     NotPlainString,
 }
 
-/// The raw text of the string member `key` of the JSON object `body`.
-pub(crate) fn top_level_string<'b>(body: &'b [u8], key: &[u8]) -> Result<&'b [u8], FieldProblem> {
+/// Calls `visit` with the raw name (between its quotes, escapes as sent)
+/// and the byte range of the value of each top-level member of the JSON
+/// object `body`, in body order. A value's range runs from its first byte
+/// to its last (a string's quotes included, no surrounding white space).
+pub(crate) fn visit_members<'b>(
+    body: &'b [u8],
+    mut visit: impl FnMut(&'b [u8], Range<usize>),
+) -> Result<(), FieldProblem> {
     let mut scanner = Scanner { body, at: 0 };
     scanner.expect(b'{')?;
-    let mut found = None;
     if scanner.peek() == Some(b'}') {
-        return Err(FieldProblem::Missing);
+        return Ok(());
     }
     loop {
         scanner.expect(b'"')?;
         let name = scanner.string_tail()?;
         scanner.expect(b':')?;
-        if name == key {
-            if found.is_some() {
-                return Err(FieldProblem::Repeated);
-            }
-            scanner
-                .expect(b'"')
-                .map_err(|_| FieldProblem::NotPlainString)?;
-            let value = scanner.string_tail()?;
-            if value.contains(&b'\\') {
-                return Err(FieldProblem::NotPlainString);
-            }
-            found = Some(value);
-        } else {
-            scanner.skip_value()?;
-        }
+        scanner.peek().ok_or(FieldProblem::NotAnObject)?;
+        let start = scanner.at;
+        scanner.skip_value()?;
+        // A scalar ends at the next `,` or `}`: leave out the blanks before it.
+        let value = body[start..scanner.at].trim_ascii_end();
+        visit(name, start..start + value.len());
         match scanner.next_token() {
             Some(b',') => {}
-            Some(b'}') => return found.ok_or(FieldProblem::Missing),
+            Some(b'}') => return Ok(()),
             _ => return Err(FieldProblem::NotAnObject),
         }
+    }
+}
+
+/// The raw bytes of the value of the top-level member `key` of the JSON
+/// object `body`, which must appear exactly once.
+pub(crate) fn top_level_value<'b>(body: &'b [u8], key: &[u8]) -> Result<&'b [u8], FieldProblem> {
+    let mut found = None;
+    let mut repeated = false;
+    visit_members(body, |name, value| {
+        if name == key {
+            repeated |= found.is_some();
+            found = Some(value);
+        }
+    })?;
+    match found {
+        _ if repeated => Err(FieldProblem::Repeated),
+        Some(value) => Ok(&body[value]),
+        None => Err(FieldProblem::Missing),
+    }
+}
+
+/// The raw text of the string member `key` of the JSON object `body`.
+pub(crate) fn top_level_string<'b>(body: &'b [u8], key: &[u8]) -> Result<&'b [u8], FieldProblem> {
+    let value = top_level_value(body, key)?;
+    match value {
+        [b'"', text @ .., b'"'] if !text.contains(&b'\\') => Ok(text),
+        _ => Err(FieldProblem::NotPlainString),
     }
 }
 
@@ -176,5 +202,40 @@ mod tests {
         ] {
             assert_eq!(field(broken), Err(FieldProblem::NotAnObject), "{broken:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::*;
+
+    #[test]
+    fn member_values_span_first_to_last_byte_in_body_order() {
+        let body = br#"{ "a" : 1 , "b":"x\"}" ,"c":{"d":[1,"]"]}	,"e": -2.5e3 }"#;
+        let mut seen = Vec::new();
+        visit_members(body, |name, value| {
+            seen.push((
+                String::from_utf8(name.to_vec()).unwrap(),
+                String::from_utf8(body[value].to_vec()).unwrap(),
+            ));
+        })
+        .unwrap();
+        let expected = [
+            ("a", "1"),
+            ("b", r#""x\"}""#),
+            ("c", r#"{"d":[1,"]"]}"#),
+            ("e", "-2.5e3"),
+        ];
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        assert_eq!(seen, expected);
+        assert_eq!(top_level_value(body, b"e"), Ok(&b"-2.5e3"[..]));
+        assert_eq!(
+            top_level_value(br#"{"e":1,"e":2}"#, b"e"),
+            Err(FieldProblem::Repeated)
+        );
+        assert_eq!(visit_members(b"{}", |_, _| panic!("no members")), Ok(()));
     }
 }

@@ -12,7 +12,7 @@
 //! [`Verifier::with_public_key`]). Each
 //! provider lives in one module: its signature scheme, its verifier alias
 //! and its events ([`nomos`], [`noma`], [`standard`], [`stripe`],
-//! [`github`]).
+//! [`github`], [`slack`], [`shopify`], [`paddle`], [`linear`]).
 //!
 //! ```
 //! use hookguard::{FixedClock, NomosVerifier, Signer, scheme::Nomos};
@@ -81,11 +81,15 @@ pub use self::error::{Error, SecretError};
 pub use self::event::{Delivery, Event, Hold, ReplayId};
 pub use self::header::{HeaderField, Headers};
 pub use self::provider::github::GitHubVerifier;
+pub use self::provider::linear::LinearVerifier;
 pub use self::provider::noma::NomaVerifier;
 pub use self::provider::nomos::NomosVerifier;
+pub use self::provider::paddle::PaddleVerifier;
+pub use self::provider::shopify::ShopifyVerifier;
+pub use self::provider::slack::SlackVerifier;
 pub use self::provider::standard::StandardWebhooksVerifier;
 pub use self::provider::stripe::StripeVerifier;
-pub use self::provider::{github, noma, nomos, standard, stripe};
+pub use self::provider::{github, linear, noma, nomos, paddle, shopify, slack, standard, stripe};
 pub use self::receive::{BodyReader, Deduplication};
 pub use self::secret::Secret;
 pub use self::sign::Signer;
@@ -97,8 +101,12 @@ pub use self::verifier::{DEFAULT_BODY_LIMIT, DEFAULT_TOLERANCE, Verifier};
 /// [`Verifier`] and [`Signer`].
 pub mod scheme {
     pub use crate::provider::github::GitHub;
+    pub use crate::provider::linear::Linear;
     pub use crate::provider::noma::Noma;
     pub use crate::provider::nomos::Nomos;
+    pub use crate::provider::paddle::Paddle;
+    pub use crate::provider::shopify::Shopify;
+    pub use crate::provider::slack::Slack;
     pub use crate::provider::standard::StandardWebhooks;
     pub use crate::provider::stripe::Stripe;
     pub use crate::signature::Scheme;
@@ -109,6 +117,10 @@ pub mod scheme {
 pub mod generic {
     pub use crate::event::generic::{GenericEvent, GenericSource};
     pub use crate::provider::github::GitHubEvent;
+    pub use crate::provider::linear::LinearEvent;
+    pub use crate::provider::paddle::PaddleEvent;
+    pub use crate::provider::shopify::ShopifyEvent;
+    pub use crate::provider::slack::SlackEvent;
     pub use crate::provider::standard::StandardWebhooksEvent;
     pub use crate::provider::stripe::StripeEvent;
 }

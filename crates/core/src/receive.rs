@@ -234,6 +234,45 @@ impl<S: Scheme> Verifier<S> {
     }
 }
 
+/// The pipeline from a read body to the handler's delivery: verify, parse,
+/// then answer a provider's handshake (Slack's `url_verification`) instead
+/// of handing it on. The adapters and `hookguard listen` call this, so a
+/// handshake is answered the same way everywhere: as
+/// [`Error::Handshake`], which they send like any refusal (200,
+/// `{"challenge":…}`); the handler never sees it and it is never claimed.
+///
+/// ```
+/// use hookguard_core::generic::SlackEvent;
+/// use hookguard_core::{FixedClock, SlackVerifier, Signer, receive, scheme::Slack};
+///
+/// let body = br#"{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV","type":"url_verification"}"#;
+/// let headers = Signer::<Slack>::new("s3cret")?.sign(1_700_000_000, "", body)?;
+/// let verifier = SlackVerifier::new(["s3cret"])?.with_clock(FixedClock(1_700_000_000));
+///
+/// let answer = receive::accept::<SlackEvent>(&verifier, &headers, &body[..]).unwrap_err();
+/// assert_eq!(answer.http_status(), 200);
+/// assert_eq!(answer.response_body(), r#"{"challenge":"3eZbrw1aBm2rZgRNFdxV"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// Every error of [`Verifier::receive`], and [`Error::Handshake`] for a
+/// handshake.
+pub fn accept<E: Event>(
+    verifier: &Verifier<E::Scheme>,
+    headers: &dyn Headers,
+    body: impl Into<Bytes>,
+) -> Result<Delivery<E>, Error> {
+    let delivery = verifier.receive::<E>(headers, body)?;
+    if let Some(challenge) = delivery.event.challenge() {
+        return Err(Error::Handshake {
+            challenge: challenge.to_owned(),
+        });
+    }
+    Ok(delivery)
+}
+
 /// Which key a delivery is de-duplicated by; `None` runs the handler
 /// unguarded. The default is [`Delivery::replay_id`].
 pub type KeyFn<E> = Arc<dyn Fn(&Delivery<E>) -> Option<ReplayId> + Send + Sync>;
@@ -448,6 +487,14 @@ pub async fn finish(claimed: ClaimedKey, status: u16) {
 /// provider, the code and the reason, never a secret, the body or an
 /// unsigned id. With the `metrics` feature it is counted too.
 pub fn log_refusal(provider: &'static str, error: &Error) {
+    if let Error::Handshake { .. } = error {
+        tracing::debug!(
+            target: "hookguard::delivery",
+            provider,
+            "answered a handshake without running the handler"
+        );
+        return;
+    }
     metrics::refused(provider, error);
     tracing::debug!(
         target: "hookguard::rejection",
@@ -460,15 +507,21 @@ pub fn log_refusal(provider: &'static str, error: &Error) {
 }
 
 /// Logs an accepted delivery at DEBUG under `hookguard::delivery`: the
-/// provider, the matched secret or public key (by index) and the signed
-/// time. With the `metrics` feature it is counted too.
+/// provider, the matched secret or public key (by index), the signed time
+/// and the reported id, cut to [`LOGGED_ID_CHARS`] characters (it may come
+/// from an unsigned header, whose size the sender chooses). With the
+/// `metrics` feature it is counted too.
 pub fn log_accepted<E: Event>(delivery: &Delivery<E>) {
-    log_verified::<E::Scheme>(&delivery.verification);
+    record_accepted::<E::Scheme>(&delivery.verification, delivery.id());
 }
 
-/// As [`log_accepted`], for a delivery verified but not parsed (the axum
-/// `Verify` layer).
+/// As [`log_accepted`], for a delivery verified but not parsed (the
+/// `Verify` layer and middleware): no event, so no id.
 pub fn log_verified<S: Scheme>(verification: &Verification) {
+    record_accepted::<S>(verification, None);
+}
+
+fn record_accepted<S: Scheme>(verification: &Verification, id: Option<&str>) {
     metrics::accepted(S::NAME);
     tracing::debug!(
         target: "hookguard::delivery",
@@ -476,6 +529,32 @@ pub fn log_verified<S: Scheme>(verification: &Verification) {
         secret_index = verification.secret_index,
         public_key_index = verification.public_key_index,
         signed_at = verification.timestamp,
+        id = id.map(logged_id),
         "accepted webhook delivery"
     );
+}
+
+/// The most characters of a reported id that a log line carries.
+pub const LOGGED_ID_CHARS: usize = 128;
+
+/// An id as logs show it: its first [`LOGGED_ID_CHARS`] characters.
+#[must_use]
+pub fn logged_id(id: &str) -> &str {
+    id.char_indices()
+        .nth(LOGGED_ID_CHARS)
+        .map_or(id, |(end, _)| &id[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_unsigned_id_is_cut_to_128_characters_in_logs() {
+        let long = "é".repeat(60_000);
+        assert_eq!(logged_id(&long).chars().count(), LOGGED_ID_CHARS);
+        assert_eq!(logged_id("evt_1"), "evt_1");
+        let exact = "x".repeat(LOGGED_ID_CHARS);
+        assert_eq!(logged_id(&exact), exact);
+    }
 }

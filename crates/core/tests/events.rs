@@ -11,10 +11,13 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use chrono::{DateTime, Utc};
-use hookguard_core::generic::{GitHubEvent, StandardWebhooksEvent, StripeEvent};
+use hookguard_core::generic::{
+    GitHubEvent, LinearEvent, PaddleEvent, ShopifyEvent, SlackEvent, StandardWebhooksEvent,
+    StripeEvent,
+};
 use hookguard_core::noma::{NomaEvent, NomaTopic};
 use hookguard_core::nomos::{NomosEvent, NomosTopic};
-use hookguard_core::scheme::GitHub;
+use hookguard_core::scheme::{GitHub, Linear, Shopify, Slack};
 use hookguard_core::{
     Delivery, DispatchError, Dispatcher, Event, FixedClock, Hold, ReplayId, Signer, Verifier,
 };
@@ -400,6 +403,288 @@ fn generic_events_take_topic_and_id_where_each_scheme_puts_them() {
             .unwrap_err()
             .code(),
         "invalid_payload"
+    );
+}
+
+/// The published Slack slash command (SPEC §10), received whole.
+#[test]
+fn slack_form_bodies_are_events_keyed_by_their_digest() {
+    let vector: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(format!(
+            "{}/tests/data/slack-docs.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let body = vector["body"].as_str().unwrap().as_bytes().to_vec();
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        "x-slack-signature",
+        vector["signature"].as_str().unwrap().parse().unwrap(),
+    );
+    headers.insert("x-slack-request-timestamp", "1531420618".parse().unwrap());
+    let delivery = Verifier::<Slack>::new([vector["secret"].as_str().unwrap()])
+        .unwrap()
+        .with_clock(FixedClock(1_531_420_618))
+        .receive::<SlackEvent>(&headers, body.clone())
+        .unwrap();
+    assert_eq!(
+        delivery.event.topic.as_deref(),
+        Some("/webhook-collect"),
+        "`command`"
+    );
+    assert_eq!(delivery.id(), None);
+    assert_eq!(delivery.event.payload["text"], "");
+    assert_eq!(
+        delivery.event.payload["response_url"],
+        "https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN"
+    );
+    assert_eq!(delivery.event.payload.as_object().unwrap().len(), 11);
+    assert_eq!(delivery.replay_id(), Some(ReplayId::body_digest(&body)));
+}
+
+#[test]
+fn slack_topics_ids_and_keys() {
+    let callback =
+        br#"{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention","text":"hi"}}"#;
+    let delivery = receive::<SlackEvent>(callback).unwrap();
+    assert_eq!(
+        delivery.event.topic.as_deref(),
+        Some("app_mention"),
+        "`event.type` first"
+    );
+    assert_eq!(delivery.id(), Some("Ev1"));
+    assert_eq!(
+        delivery.replay_id(),
+        Some(ReplayId::durable("Ev1")),
+        "the signed `event_id`"
+    );
+    assert_eq!(delivery.event.challenge(), None);
+
+    let interactive =
+        b"payload=%7B%22type%22%3A%22block_actions%22%2C%22trigger_id%22%3A%22t1%22%7D";
+    let delivery = receive::<SlackEvent>(interactive).unwrap();
+    assert_eq!(
+        delivery.event.topic.as_deref(),
+        Some("block_actions"),
+        "the `payload` field's `type`"
+    );
+    assert_eq!(
+        delivery.event.payload,
+        serde_json::json!({"type": "block_actions", "trigger_id": "t1"})
+    );
+    assert_eq!(
+        delivery.replay_id(),
+        Some(ReplayId::body_digest(interactive))
+    );
+
+    let bare = receive::<SlackEvent>(br#"{"token":"t"}"#).unwrap();
+    assert_eq!((bare.event.topic.as_deref(), bare.id()), (None, None));
+    assert_eq!(
+        receive::<SlackEvent>(b"{broken").unwrap_err().code(),
+        "invalid_payload"
+    );
+}
+
+#[test]
+fn a_captured_slack_json_delivery_relabelled_as_a_form_is_still_json() {
+    // `Content-Type` is unsigned: the signed bytes alone choose the parse,
+    // so the topic and the replay key cannot be changed by relabelling.
+    let body = br#"{"type":"event_callback","event_id":"Ev1","event":{"type":"message"}}"#;
+    let mut headers = Signer::<Slack>::new(SECRET)
+        .unwrap()
+        .sign(SENT, "", body)
+        .unwrap();
+    headers.insert(
+        "content-type",
+        "application/x-www-form-urlencoded".parse().unwrap(),
+    );
+    let delivery = Verifier::<Slack>::new([SECRET])
+        .unwrap()
+        .with_clock(FixedClock(SENT))
+        .receive::<SlackEvent>(&headers, body.to_vec())
+        .unwrap();
+    assert_eq!(delivery.event.topic.as_deref(), Some("message"));
+    assert_eq!(delivery.replay_id(), Some(ReplayId::durable("Ev1")));
+}
+
+#[test]
+fn slack_url_verification_is_answered_by_the_pipeline_never_the_handler() {
+    let body = br#"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+    let headers = Signer::<Slack>::new(SECRET)
+        .unwrap()
+        .sign(SENT, "", body)
+        .unwrap();
+    let verifier = Verifier::<Slack>::new([SECRET])
+        .unwrap()
+        .with_clock(FixedClock(SENT));
+    let delivery = verifier
+        .receive::<SlackEvent>(&headers, body.to_vec())
+        .unwrap();
+    assert_eq!(delivery.event.topic.as_deref(), Some("url_verification"));
+    let answer = hookguard_core::receive::accept::<SlackEvent>(&verifier, &headers, body.to_vec())
+        .unwrap_err();
+    assert_eq!(answer.http_status(), 200);
+    assert_eq!(
+        answer.response_body(),
+        r#"{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}"#
+    );
+
+    // The challenge is the sender's text: escaped, never spliced in raw.
+    let quoted = br#"{"type":"url_verification","challenge":"a\"},\"x\":\"<"}"#;
+    let headers = Signer::<Slack>::new(SECRET)
+        .unwrap()
+        .sign(SENT, "", quoted)
+        .unwrap();
+    let answer =
+        hookguard_core::receive::accept::<SlackEvent>(&verifier, &headers, quoted.to_vec())
+            .unwrap_err();
+    assert_eq!(answer.response_body(), r#"{"challenge":"a\"},\"x\":\"<"}"#);
+
+    // Unsigned or stale handshakes are refused like any delivery.
+    assert_eq!(
+        hookguard_core::receive::accept::<SlackEvent>(
+            &verifier,
+            &http::HeaderMap::new(),
+            body.to_vec()
+        )
+        .unwrap_err()
+        .code(),
+        "missing_header"
+    );
+    let stale = Signer::<Slack>::new(SECRET)
+        .unwrap()
+        .sign(SENT - 301, "", body)
+        .unwrap();
+    assert_eq!(
+        hookguard_core::receive::accept::<SlackEvent>(&verifier, &stale, body.to_vec())
+            .unwrap_err()
+            .code(),
+        "timestamp_too_old"
+    );
+    // A handshake without a string challenge is not a valid event.
+    for broken in [
+        &br#"{"type":"url_verification"}"#[..],
+        br#"{"type":"url_verification","challenge":7}"#,
+    ] {
+        assert_eq!(
+            receive::<SlackEvent>(broken).unwrap_err().code(),
+            "invalid_payload"
+        );
+    }
+    // Only the top-level `type` is a handshake.
+    let nested = receive::<SlackEvent>(
+        br#"{"type":"event_callback","event":{"type":"url_verification"},"challenge":"x"}"#,
+    )
+    .unwrap();
+    assert_eq!(nested.event.challenge(), None);
+}
+
+#[test]
+fn shopify_topic_and_id_are_unsigned_headers_and_the_key_binds_the_topic() {
+    let body = br#"{"id":820982911946154508,"financial_status":"paid"}"#;
+    let deliver = |topic: Option<&str>, webhook_id: &str| {
+        let mut headers = Signer::<Shopify>::new(SECRET)
+            .unwrap()
+            .sign(0, webhook_id, body)
+            .unwrap();
+        if let Some(topic) = topic {
+            headers.insert("x-shopify-topic", topic.parse().unwrap());
+        }
+        Verifier::<Shopify>::new([SECRET])
+            .unwrap()
+            .receive::<ShopifyEvent>(&headers, body.to_vec())
+            .unwrap()
+    };
+    let paid = deliver(Some("orders/paid"), "wh-1");
+    assert_eq!(paid.event.topic.as_deref(), Some("orders/paid"));
+    assert_eq!(paid.id(), Some("wh-1"));
+    let key = |topic: &str| {
+        let mut message = topic.as_bytes().to_vec();
+        message.push(0);
+        message.extend_from_slice(body);
+        Some(ReplayId::body_digest(&message))
+    };
+    assert_eq!(
+        paid.replay_id(),
+        key("orders/paid"),
+        "SHA-256 of topic, 0x00, body"
+    );
+    assert_eq!(
+        deliver(Some("orders/paid"), "forged-new-id").replay_id(),
+        paid.replay_id(),
+        "a new webhook id does not make a new replay key"
+    );
+    let updated = deliver(Some("orders/updated"), "wh-2");
+    assert_ne!(
+        updated.replay_id(),
+        paid.replay_id(),
+        "two genuine topics, one body: two events"
+    );
+    assert_eq!(deliver(None, "wh-3").replay_id(), key(""));
+}
+
+#[test]
+fn paddle_topic_id_and_key_come_from_the_signed_body() {
+    let delivery = receive::<PaddleEvent>(
+        br#"{"event_id":"evt_01h","event_type":"transaction.completed","data":{}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        delivery.event.topic.as_deref(),
+        Some("transaction.completed")
+    );
+    assert_eq!(delivery.id(), Some("evt_01h"));
+    assert_eq!(delivery.replay_id(), Some(ReplayId::durable("evt_01h")));
+    assert_eq!(receive::<PaddleEvent>(b"{}").unwrap().replay_id(), None);
+}
+
+#[test]
+fn linear_topic_is_type_dot_action_and_its_key_is_a_shield() {
+    let body =
+        format!(r#"{{"action":"create","type":"Issue","data":{{}},"webhookTimestamp":{SENT}000}}"#);
+    let mut headers = Signer::<Linear>::new(SECRET)
+        .unwrap()
+        .sign(0, "delivery-1", body.as_bytes())
+        .unwrap();
+    let verifier = Verifier::<Linear>::new([SECRET])
+        .unwrap()
+        .with_clock(FixedClock(SENT));
+    let delivery = verifier
+        .receive::<LinearEvent>(&headers, body.clone())
+        .unwrap();
+    assert_eq!(delivery.event.topic.as_deref(), Some("Issue.create"));
+    assert_eq!(
+        delivery.id(),
+        Some("delivery-1"),
+        "Linear-Delivery, reported"
+    );
+    assert_eq!(delivery.verification.timestamp, Some(SENT));
+    let shield = delivery.replay_id().unwrap();
+    assert_eq!(shield.key(), ReplayId::body_digest(body.as_bytes()).key());
+    assert_eq!(shield.hold(), Hold::ReplayWindow);
+    headers.insert("linear-delivery", "forged".parse().unwrap());
+    let resent = verifier
+        .receive::<LinearEvent>(&headers, body.clone())
+        .unwrap();
+    assert_eq!(
+        resent.replay_id(),
+        Some(shield),
+        "the unsigned delivery id is not the key"
+    );
+    let untyped = format!(r#"{{"type":"Issue","webhookTimestamp":{SENT}000}}"#);
+    let headers = Signer::<Linear>::new(SECRET)
+        .unwrap()
+        .sign(0, "", untyped.as_bytes())
+        .unwrap();
+    assert_eq!(
+        verifier
+            .receive::<LinearEvent>(&headers, untyped)
+            .unwrap()
+            .event
+            .topic,
+        None
     );
 }
 

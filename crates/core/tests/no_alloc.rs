@@ -14,7 +14,9 @@
 
 use std::alloc::System;
 
-use hookguard_core::scheme::{GitHub, Noma, Nomos, StandardWebhooks, Stripe};
+use hookguard_core::scheme::{
+    GitHub, Linear, Noma, Nomos, Paddle, Shopify, Slack, StandardWebhooks, Stripe,
+};
 use hookguard_core::{FixedClock, Scheme, Signer, StandardWebhooksVerifier, Verifier};
 use http::HeaderMap;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
@@ -26,7 +28,7 @@ const NOW: u64 = 1_768_473_000;
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// A Noma-style body (nested values, escapes) that every scheme accepts.
-const BODY: &[u8] = br#"{"event":"content.updated","type":"x","content_entry":{"uuid":"u","fields":{"url":"https:\/\/example.com","tags":[["a"],{"b":[1,2]}]}},"timestamp":"2026-01-15T10:30:00+00:00","delivery_id":"d"}"#;
+const BODY: &[u8] = br#"{"event":"content.updated","type":"x","content_entry":{"uuid":"u","fields":{"url":"https:\/\/example.com","tags":[["a"],{"b":[1,2]}]}},"timestamp":"2026-01-15T10:30:00+00:00","webhookTimestamp":1768473000000,"delivery_id":"d"}"#;
 
 /// The fewest allocations of `verify` over three runs. The counter is
 /// process-wide, and the test harness's own threads allocate now and then:
@@ -169,12 +171,17 @@ fn verify_allocates_nothing() {
     counts.extend(allocations_during::<StandardWebhooks>());
     counts.extend(allocations_during::<Stripe>());
     counts.extend(allocations_during::<GitHub>());
+    counts.extend(allocations_during::<Slack>());
+    counts.extend(allocations_during::<Shopify>());
+    counts.extend(allocations_during::<Paddle>());
+    counts.extend(allocations_during::<Linear>());
     let allocating: Vec<_> = counts.iter().filter(|(_, count)| *count > 0).collect();
     assert!(
         allocating.is_empty(),
         "heap allocations in verify: {allocating:?}"
     );
-    assert_eq!(counts.len(), 40);
+    // Nine schemes, four cases each, with plain and with retiring secrets.
+    assert_eq!(counts.len(), 72);
 
     // `v1a`: one allocation (the message in one piece) when an ed25519
     // check runs, none when it does not.

@@ -5,7 +5,9 @@
 // Helpers outside #[test] functions unwrap too: a panic is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use hookguard_core::scheme::{GitHub, Noma, Nomos, StandardWebhooks, Stripe};
+use hookguard_core::scheme::{
+    GitHub, Linear, Noma, Nomos, Paddle, Shopify, Slack, StandardWebhooks, Stripe,
+};
 use hookguard_core::{Error, Scheme, Signer, Verifier};
 use http::{HeaderMap, HeaderValue};
 use proptest::prelude::*;
@@ -33,16 +35,19 @@ fn secret_text<S: Scheme>(key: &[u8]) -> String {
     }
 }
 
-/// Noma signs its time inside the body, so wrap the random bytes (kept as a
-/// raw string member) in a body that carries it.
+/// Noma and Linear sign their time inside the body, so wrap the random
+/// bytes (kept as a raw string member) in a body that carries it.
 fn body_for<S: Scheme>(raw: &[u8], timestamp: u64) -> Vec<u8> {
-    if S::NAME != "noma" {
-        return raw.to_vec();
-    }
-    let time = chrono::DateTime::from_timestamp(timestamp as i64, 0)
-        .unwrap()
-        .to_rfc3339();
-    let mut body = format!(r#"{{"timestamp":"{time}","raw":""#).into_bytes();
+    let mut body = match S::NAME {
+        "noma" => {
+            let time = chrono::DateTime::from_timestamp(timestamp as i64, 0)
+                .unwrap()
+                .to_rfc3339();
+            format!(r#"{{"timestamp":"{time}","raw":""#).into_bytes()
+        }
+        "linear" => format!(r#"{{"webhookTimestamp":{timestamp}000,"raw":""#).into_bytes(),
+        _ => return raw.to_vec(),
+    };
     body.extend(raw.iter().map(|&byte| {
         if matches!(byte, b'"' | b'\\') {
             b'_'
@@ -100,6 +105,28 @@ fn layout<S: Scheme>(headers: &HeaderMap) -> Layout {
             )
         }
         "noma" => ("x-webhook-signature", None, 0..64, HEX),
+        "slack" => {
+            let value = headers["x-slack-request-timestamp"].to_str().unwrap();
+            (
+                "x-slack-signature",
+                Some(("x-slack-request-timestamp", 0..value.len())),
+                3..67,
+                HEX,
+            )
+        }
+        // The 43rd character carries two padding bits; the last is `=`.
+        "shopify" => ("x-shopify-hmac-sha256", None, 0..42, BASE64),
+        "paddle" => {
+            let value = headers["paddle-signature"].to_str().unwrap();
+            let semicolon = value.find(';').unwrap();
+            (
+                "paddle-signature",
+                Some(("paddle-signature", 3..semicolon)),
+                semicolon + 4..value.len(),
+                HEX,
+            )
+        }
+        "linear" => ("linear-signature", None, 0..64, HEX),
         _ => ("x-hub-signature-256", None, 7..71, HEX),
     }
 }
@@ -202,6 +229,12 @@ fn never_panics<S: Scheme + Default>(values: &[Vec<u8>], body: &[u8]) {
         "stripe-signature",
         "x-hub-signature-256",
         "x-github-delivery",
+        "x-slack-signature",
+        "x-slack-request-timestamp",
+        "x-shopify-hmac-sha256",
+        "x-shopify-topic",
+        "paddle-signature",
+        "linear-signature",
     ];
     let mut headers = HeaderMap::new();
     for (name, value) in names.iter().zip(values) {
@@ -383,6 +416,10 @@ proptest! {
         signed_round_trip::<StandardWebhooks>(&key, timestamp, &raw, pick, byte);
         signed_round_trip::<Stripe>(&key, timestamp, &raw, pick, byte);
         signed_round_trip::<GitHub>(&key, timestamp, &raw, pick, byte);
+        signed_round_trip::<Slack>(&key, timestamp, &raw, pick, byte);
+        signed_round_trip::<Shopify>(&key, timestamp, &raw, pick, byte);
+        signed_round_trip::<Paddle>(&key, timestamp, &raw, pick, byte);
+        signed_round_trip::<Linear>(&key, timestamp, &raw, pick, byte);
     }
 
     #[test]
@@ -390,9 +427,9 @@ proptest! {
         values in proptest::collection::vec(
             prop_oneof![
                 proptest::collection::vec(any::<u8>(), 0..96),
-                "(t=[0-9]{0,12}|v[01]=[0-9a-fA-F]{0,66}|sha256=[0-9a-f]{0,66}|v1,[A-Za-z0-9+/=]{0,46}|v1a,[A-Za-z0-9+/=]{0,90}|[ ,=]){0,20}".prop_map(String::into_bytes),
+                "(t=[0-9]{0,12}|ts=[0-9]{0,12}|[vh][01]=[0-9a-fA-F]{0,66}|sha256=[0-9a-f]{0,66}|v1,[A-Za-z0-9+/=]{0,46}|v1a,[A-Za-z0-9+/=]{0,90}|[A-Za-z0-9+/=]{40,46}|[ ,;=]){0,20}".prop_map(String::into_bytes),
             ],
-            9,
+            15,
         ),
         body in proptest::collection::vec(any::<u8>(), 0..256),
     ) {
@@ -401,6 +438,10 @@ proptest! {
         never_panics::<StandardWebhooks>(&values, &body);
         never_panics::<Stripe>(&values, &body);
         never_panics::<GitHub>(&values, &body);
+        never_panics::<Slack>(&values, &body);
+        never_panics::<Shopify>(&values, &body);
+        never_panics::<Paddle>(&values, &body);
+        never_panics::<Linear>(&values, &body);
         never_panics_with_public_keys(&values, &body);
     }
 
@@ -438,6 +479,14 @@ proptest! {
         // The signed-time scanner runs only on authentic bodies: sign them.
         let headers = Signer::<Noma>::new("key").unwrap().sign(0, "", &body).unwrap();
         let outcome = code(Verifier::<Noma>::new(["key"]).unwrap().verify(&headers, &body));
+        prop_assert!(matches!(outcome, "invalid_payload" | "timestamp_too_old" | "timestamp_in_future" | "ok"), "{outcome}");
+    }
+
+    #[test]
+    fn any_authentic_body_gets_a_linear_answer_without_panic(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+        // The signed-time scanner runs only on authentic bodies: sign them.
+        let headers = Signer::<Linear>::new("key").unwrap().sign(0, "", &body).unwrap();
+        let outcome = code(Verifier::<Linear>::new(["key"]).unwrap().verify(&headers, &body));
         prop_assert!(matches!(outcome, "invalid_payload" | "timestamp_too_old" | "timestamp_in_future" | "ok"), "{outcome}");
     }
 }

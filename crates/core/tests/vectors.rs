@@ -5,7 +5,7 @@
 // Helpers outside #[test] functions unwrap too: a panic is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use hookguard_core::scheme::{GitHub, Noma, StandardWebhooks};
+use hookguard_core::scheme::{GitHub, Linear, Noma, Paddle, Shopify, Slack, StandardWebhooks};
 use hookguard_core::{Scheme, Signer, Verifier};
 use http::HeaderMap;
 use serde::Deserialize;
@@ -77,6 +77,26 @@ fn github_docs() {
 #[test]
 fn rfc4231_case2() {
     check::<Noma>("rfc4231-case2.json");
+}
+
+#[test]
+fn slack_docs() {
+    check::<Slack>("slack-docs.json");
+}
+
+#[test]
+fn paddle_go_sdk() {
+    check::<Paddle>("paddle-go-sdk.json");
+}
+
+#[test]
+fn shopify_python_hmac() {
+    check::<Shopify>("shopify-python-hmac.json");
+}
+
+#[test]
+fn linear_python_hmac() {
+    check::<Linear>("linear-python-hmac.json");
 }
 
 #[test]

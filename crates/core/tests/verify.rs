@@ -8,7 +8,9 @@
 use std::time::Duration;
 
 use base64::Engine as _;
-use hookguard_core::scheme::{GitHub, Noma, Nomos, StandardWebhooks, Stripe};
+use hookguard_core::scheme::{
+    GitHub, Linear, Noma, Nomos, Paddle, Shopify, Slack, StandardWebhooks, Stripe,
+};
 use hookguard_core::{
     Error, FixedClock, Scheme, SecretError, Signer, StandardWebhooksVerifier, Verifier,
 };
@@ -23,8 +25,11 @@ fn body_at(timestamp: u64) -> Vec<u8> {
     let time = chrono::DateTime::from_timestamp(i64::try_from(timestamp).unwrap(), 0)
         .unwrap()
         .format("%Y-%m-%dT%H:%M:%S+00:00");
-    let mut body =
-        format!(r#"{{"id":"evt_1","type":"test","timestamp":"{time}","raw":""#).into_bytes();
+    // Linear signs its time in milliseconds: 999 of them still floor to `timestamp`.
+    let mut body = format!(
+        r#"{{"id":"evt_1","type":"test","timestamp":"{time}","webhookTimestamp":{timestamp}999,"raw":""#
+    )
+    .into_bytes();
     body.push(0xFF);
     body.extend_from_slice(br#""}"#);
     body
@@ -176,6 +181,10 @@ fn missing_header_name<S: Scheme>() -> &'static str {
         "standard" => "webhook-id",
         "stripe" => "stripe-signature",
         "github" => "x-hub-signature-256",
+        "slack" => "x-slack-signature",
+        "shopify" => "x-shopify-hmac-sha256",
+        "paddle" => "paddle-signature",
+        "linear" => "linear-signature",
         other => panic!("unknown scheme {other}"),
     }
 }
@@ -210,6 +219,26 @@ fn stripe_shared_rules() {
 #[test]
 fn github_shared_rules() {
     shared_rules::<GitHub>(false);
+}
+
+#[test]
+fn slack_shared_rules() {
+    shared_rules::<Slack>(true);
+}
+
+#[test]
+fn shopify_shared_rules() {
+    shared_rules::<Shopify>(false);
+}
+
+#[test]
+fn paddle_shared_rules() {
+    shared_rules::<Paddle>(true);
+}
+
+#[test]
+fn linear_shared_rules() {
+    shared_rules::<Linear>(true);
 }
 
 /// Replaces (or adds) one header of a signed delivery.
@@ -346,6 +375,318 @@ fn timestamped_list_rules<S: Scheme + Default>(header: &'static str) {
     non_ascii.insert(header, HeaderValue::from_bytes(b"t=1,v1=\xff").unwrap());
     assert_eq!(
         code(verifier::<S>(&[1]).verify(&non_ascii, &body)),
+        "malformed_header"
+    );
+}
+
+/// SPEC §7.0: at most 16 signature entries; a header with more is
+/// malformed, wherever the valid one stands.
+fn at_most_16_entries<S: Scheme + Default>(
+    header: &'static str,
+    list: impl Fn(&[String]) -> String,
+) {
+    let body = body_at(NOW);
+    let good = Signer::<S>::new(&secret::<S>(1))
+        .unwrap()
+        .sign(NOW, "", &body)
+        .unwrap()[header]
+        .to_str()
+        .unwrap()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_owned();
+    let other = "ab".repeat(32);
+    let check = |entries: &[String]| {
+        verifier::<S>(&[1]).verify(&with(HeaderMap::new(), header, &list(entries)), &body)
+    };
+    let mut entries = vec![other.clone(); 15];
+    entries.push(good.clone());
+    assert_eq!(
+        code(check(&entries)),
+        "ok",
+        "{header}: 16 entries, the valid one last"
+    );
+    entries.push(other);
+    assert_eq!(
+        check(&entries),
+        Err(Error::MalformedHeader {
+            name: header,
+            reason: "more than 16 signature entries"
+        }),
+        "{header}: 17 entries"
+    );
+    let mut first = vec![good];
+    first.extend(entries.into_iter().skip(1));
+    assert_eq!(
+        code(check(&first)),
+        "malformed_header",
+        "{header}: 17 entries, the valid one first"
+    );
+}
+
+#[test]
+fn timestamped_lists_consider_at_most_16_entries() {
+    let stripe_like = |entries: &[String]| {
+        let items: Vec<String> = entries.iter().map(|tag| format!("v1={tag}")).collect();
+        format!("t={NOW},{}", items.join(","))
+    };
+    at_most_16_entries::<Nomos>("x-nomos-signature", stripe_like);
+    at_most_16_entries::<Stripe>("stripe-signature", stripe_like);
+    at_most_16_entries::<Paddle>("paddle-signature", |entries| {
+        let items: Vec<String> = entries.iter().map(|tag| format!("h1={tag}")).collect();
+        format!("ts={NOW};{}", items.join(";"))
+    });
+}
+
+#[test]
+fn paddle_header_syntax() {
+    let header = "paddle-signature";
+    let body = body_at(NOW);
+    let good = hex_tag(&[format!("{NOW}:").as_bytes(), &body].concat());
+    let other = "ab".repeat(32);
+    let check = |value: &str| {
+        verifier::<Paddle>(&[1]).verify(&with(HeaderMap::new(), header, value), &body)
+    };
+    assert_eq!(code(check(&format!("ts={NOW};h1={good}"))), "ok");
+    assert_eq!(
+        code(check(&format!(" h1={other} ; ts={NOW} ; h1={good} "))),
+        "ok",
+        "rotation, order, blanks"
+    );
+    assert_eq!(
+        code(check(&format!("ts={NOW};h1={other}"))),
+        "signature_mismatch"
+    );
+    assert_eq!(
+        code(check(&format!(
+            "ts={NOW};h1={}",
+            hex_tag(&[format!("{NOW}.").as_bytes(), &body].concat())
+        ))),
+        "signature_mismatch",
+        "Stripe's `.` joiner is not Paddle's `:`"
+    );
+    for (value, reason) in [
+        (format!("h1={good}"), "no `ts` timestamp item"),
+        (format!("t={NOW};h1={good}"), "no `ts` timestamp item"),
+        (
+            format!("ts={NOW};ts={NOW};h1={good}"),
+            "`ts` appears more than once",
+        ),
+        (format!("ts={NOW};v1={good}"), "no `h1` signature item"),
+        (format!("ts={NOW},h1={good}"), "no `h1` signature item"),
+        (format!("ts={NOW};h1={good};junk"), "an item has no `=`"),
+    ] {
+        assert_eq!(
+            check(&value),
+            Err(Error::MalformedHeader {
+                name: header,
+                reason
+            }),
+            "{value:?}"
+        );
+    }
+}
+
+#[test]
+fn slack_header_syntax() {
+    let body = body_at(NOW);
+    let good = hex_tag(&[format!("v0:{NOW}:").as_bytes(), &body].concat());
+    let check = |signature: &str, timestamp: &str| {
+        let headers = with(
+            with(HeaderMap::new(), "x-slack-signature", signature),
+            "x-slack-request-timestamp",
+            timestamp,
+        );
+        verifier::<Slack>(&[1]).verify(&headers, &body)
+    };
+    assert_eq!(code(check(&format!("v0={good}"), &NOW.to_string())), "ok");
+    assert_eq!(
+        code(check(
+            &format!("v0={}", good.to_uppercase()),
+            &NOW.to_string()
+        )),
+        "ok"
+    );
+    assert_eq!(
+        code(check(&format!("v0={good}"), &format!("0{NOW}"))),
+        "signature_mismatch",
+        "the MAC covers the timestamp as received"
+    );
+    for signature in [
+        good.clone(),
+        format!("v1={good}"),
+        format!("v0={}", &good[..62]),
+        format!("v0= {good}"),
+    ] {
+        assert_eq!(
+            check(&signature, &NOW.to_string()),
+            Err(Error::MalformedHeader {
+                name: "x-slack-signature",
+                reason: "expected `v0=` and 64 hex digits"
+            }),
+            "{signature:?}"
+        );
+    }
+    assert_eq!(
+        code(check(&format!("v0={good}"), &format!("{NOW}.0"))),
+        "malformed_header"
+    );
+    let no_time = with(HeaderMap::new(), "x-slack-signature", &format!("v0={good}"));
+    assert_eq!(
+        verifier::<Slack>(&[1]).verify(&no_time, &body),
+        Err(Error::MissingHeader {
+            name: "x-slack-request-timestamp"
+        })
+    );
+}
+
+#[test]
+fn shopify_header_syntax_and_unsigned_headers() {
+    use base64::Engine as _;
+    let body = body_at(NOW);
+    let raw = hex::decode(hex_tag(&body)).unwrap();
+    let good = base64::engine::general_purpose::STANDARD.encode(&raw);
+    let check = |headers: HeaderMap| code(verifier::<Shopify>(&[1]).verify(&headers, &body));
+    let signed = with(HeaderMap::new(), "x-shopify-hmac-sha256", &good);
+    assert_eq!(check(signed.clone()), "ok");
+    assert_eq!(
+        check(with(signed.clone(), "x-shopify-topic", "orders/paid")),
+        "ok"
+    );
+    for bad in [
+        good.trim_end_matches('=').to_owned(),
+        hex_tag(&body),
+        base64::engine::general_purpose::URL_SAFE.encode([0xfb; 32]),
+        format!("{good}="),
+    ] {
+        assert_eq!(
+            verifier::<Shopify>(&[1]).verify(
+                &with(HeaderMap::new(), "x-shopify-hmac-sha256", &bad),
+                &body
+            ),
+            Err(Error::MalformedHeader {
+                name: "x-shopify-hmac-sha256",
+                reason: "expected the base64 of 32 bytes"
+            }),
+            "{bad:?}"
+        );
+    }
+    let other = base64::engine::general_purpose::STANDARD.encode([7; 32]);
+    assert_eq!(
+        check(with(HeaderMap::new(), "x-shopify-hmac-sha256", &other)),
+        "signature_mismatch"
+    );
+    for name in ["x-shopify-topic", "x-shopify-webhook-id"] {
+        let mut repeated = with(signed.clone(), name, "a");
+        repeated.append(name, HeaderValue::from_static("b"));
+        assert_eq!(check(repeated), "malformed_header", "{name} twice");
+        assert_eq!(
+            check(with(signed.clone(), name, "")),
+            "malformed_header",
+            "{name} empty"
+        );
+    }
+}
+
+#[test]
+fn linear_header_syntax_and_signed_time() {
+    let check_body = |body: &[u8]| {
+        let headers = with(HeaderMap::new(), "linear-signature", &hex_tag(body));
+        verifier::<Linear>(&[1]).verify(&headers, body)
+    };
+    let millis = NOW * 1000;
+    assert_eq!(
+        check_body(format!(r#"{{"webhookTimestamp":{millis}}}"#).as_bytes())
+            .unwrap()
+            .timestamp,
+        Some(NOW)
+    );
+    assert_eq!(
+        check_body(format!(r#"{{"webhookTimestamp":{}}}"#, millis + 999).as_bytes())
+            .unwrap()
+            .timestamp,
+        Some(NOW),
+        "milliseconds floor to the second"
+    );
+    assert_eq!(
+        code(check_body(
+            format!(
+                r#"{{"webhookTimestamp":{}}}"#,
+                (NOW - TOLERANCE - 1) * 1000 + 999
+            )
+            .as_bytes()
+        )),
+        "timestamp_too_old"
+    );
+    assert_eq!(
+        code(check_body(
+            br#"{"data":{"webhookTimestamp":1768473000000}}"#
+        )),
+        "invalid_payload",
+        "a nested member is not the signed time"
+    );
+    for body in [
+        r#"{"action":"create"}"#.to_owned(),
+        format!(r#"{{"webhookTimestamp":"{millis}"}}"#),
+        format!(r#"{{"webhookTimestamp":{millis}.0}}"#),
+        format!(r#"{{"webhookTimestamp":{millis}e0}}"#),
+        r#"{"webhookTimestamp":null}"#.to_owned(),
+        r#"{"webhookTimestamp":99999999999999999999999}"#.to_owned(),
+        format!(r#"{{"webhookTimestamp":{millis},"webhookTimestamp":{millis}}}"#),
+        "[]".to_owned(),
+        "not json".to_owned(),
+    ] {
+        assert_eq!(
+            code(check_body(body.as_bytes())),
+            "invalid_payload",
+            "{body}"
+        );
+        assert_eq!(
+            code({
+                let headers = with(
+                    HeaderMap::new(),
+                    "linear-signature",
+                    &hex_tag(body.as_bytes()),
+                );
+                verifier::<Linear>(&[1]).verify_ignoring_time(&headers, body.as_bytes())
+            }),
+            "ok",
+            "time not checked: {body}"
+        );
+    }
+    let body = format!(r#"{{"webhookTimestamp":{millis}}}"#);
+    let signed = with(
+        HeaderMap::new(),
+        "linear-signature",
+        &hex_tag(body.as_bytes()),
+    );
+    for bad in [
+        format!("sha256={}", hex_tag(body.as_bytes())),
+        "zz".repeat(32),
+    ] {
+        assert_eq!(
+            verifier::<Linear>(&[1]).verify(
+                &with(HeaderMap::new(), "linear-signature", &bad),
+                body.as_bytes()
+            ),
+            Err(Error::MalformedHeader {
+                name: "linear-signature",
+                reason: "expected 64 hex digits"
+            })
+        );
+    }
+    assert_eq!(
+        code(verifier::<Linear>(&[1]).verify(
+            &with(signed.clone(), "linear-delivery", ""),
+            body.as_bytes()
+        )),
+        "malformed_header"
+    );
+    let mut twice = with(signed, "linear-delivery", "a");
+    twice.append("linear-delivery", HeaderValue::from_static("b"));
+    assert_eq!(
+        code(verifier::<Linear>(&[1]).verify(&twice, body.as_bytes())),
         "malformed_header"
     );
 }

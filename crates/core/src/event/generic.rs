@@ -52,6 +52,13 @@ pub(crate) fn string_member(payload: &Value, name: &str) -> Option<String> {
 /// Where a provider of generic events keeps an event's topic, id and
 /// replay key (replay keys come only from signed bytes).
 pub trait GenericSource: Scheme {
+    /// The payload of an authentic body: the body as JSON, for every
+    /// provider but Slack (whose form bodies are events too).
+    #[doc(hidden)]
+    fn payload(body: &[u8]) -> Result<Value, Error> {
+        parse_as(body, |value| value)
+    }
+
     /// The topic of an authentic delivery.
     #[doc(hidden)]
     fn topic(headers: &dyn Headers, payload: &Value) -> Result<Option<String>, Error>;
@@ -63,13 +70,21 @@ pub trait GenericSource: Scheme {
     /// The key the replay guard uses, from signed bytes only.
     #[doc(hidden)]
     fn replay_id(event: &GenericEvent<Self>, body: &[u8]) -> Option<ReplayId>;
+
+    /// The challenge of a handshake the receiver answers itself (Slack's
+    /// `url_verification`); see [`Event::challenge`].
+    #[doc(hidden)]
+    #[must_use]
+    fn challenge(_event: &GenericEvent<Self>) -> Option<&str> {
+        None
+    }
 }
 
 impl<S: GenericSource> Event for GenericEvent<S> {
     type Scheme = S;
 
     fn parse(headers: &dyn Headers, body: &[u8], _verified: &Verification) -> Result<Self, Error> {
-        let payload: Value = parse_as(body, |value| value)?;
+        let payload = S::payload(body)?;
         Ok(Self {
             topic: S::topic(headers, &payload)?,
             id: S::id(headers, &payload),
@@ -88,5 +103,9 @@ impl<S: GenericSource> Event for GenericEvent<S> {
 
     fn replay_id(&self, body: &[u8]) -> Option<ReplayId> {
         S::replay_id(self, body)
+    }
+
+    fn challenge(&self) -> Option<&str> {
+        S::challenge(self)
     }
 }

@@ -50,6 +50,14 @@ pub trait Event: Sized + Clone + Send + Sync + serde::Serialize + 'static {
     /// from signed bytes: the signed event id where the provider
     /// has one, else a digest of the body.
     fn replay_id(&self, body: &[u8]) -> Option<ReplayId>;
+
+    /// The challenge when this event is a provider's handshake that the
+    /// receiver must answer itself, without running the handler (Slack's
+    /// `url_verification`); `None` for every other event. The receive
+    /// pipeline answers it: see [`receive::accept`](crate::receive::accept).
+    fn challenge(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A verified, parsed delivery: the typed event, what verification proved,

@@ -20,7 +20,8 @@ use crate::verification::Verification;
 /// [`scheme`](crate::scheme).
 pub trait Scheme: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'static {
     /// The scheme's short name, as the `hookguard` command spells it
-    /// (`nomos`, `noma`, `standard`, `stripe`, `github`).
+    /// (`nomos`, `noma`, `standard`, `stripe`, `github`, `slack`, `shopify`,
+    /// `paddle`, `linear`).
     const NAME: &'static str;
 }
 

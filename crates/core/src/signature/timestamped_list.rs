@@ -1,5 +1,6 @@
 //! The `t=<unix seconds>,v1=<hex>,…` signature header that Stripe
-//! introduced and Nomos adopted: HMAC over `<t>.<body>`.
+//! introduced and Nomos adopted (HMAC over `<t>.<body>`), and Paddle's
+//! variant of it, `ts=<unix seconds>;h1=<hex>;…` over `<ts>:<body>`.
 
 use http::{HeaderMap, HeaderName};
 
@@ -9,11 +10,56 @@ use crate::header::{self, Headers};
 use crate::secret::{Secret, TAG_LEN};
 use crate::verification::Verification;
 
-/// The signature version this scheme checks; other versions are ignored.
-const VERSION: &str = "v1";
+/// At most this many signature entries are considered; a header with more
+/// is malformed (SPEC §7.0: it bounds the work an unsigned header buys).
+pub(crate) const MAX_ENTRIES: usize = 16;
+
+/// The punctuation and names of one list dialect.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Format {
+    /// Between items.
+    separator: u8,
+    /// The timestamp item's name.
+    timestamp: &'static str,
+    /// The signature version this scheme checks; other versions are ignored.
+    version: &'static str,
+    /// Between the timestamp and the body in the signed message.
+    joiner: &'static [u8],
+    /// The reasons a header of this dialect is malformed, naming its items.
+    no_timestamp: &'static str,
+    repeated_timestamp: &'static str,
+    no_signature: &'static str,
+}
+
+impl Format {
+    /// `t=<unix>,v1=<hex>`, signing `<t>.<body>` (Stripe, Nomos).
+    pub(crate) const STRIPE: Self = Self {
+        separator: b',',
+        timestamp: "t",
+        version: "v1",
+        joiner: b".",
+        no_timestamp: "no `t` timestamp item",
+        repeated_timestamp: "`t` appears more than once",
+        no_signature: "no `v1` signature item",
+    };
+
+    /// `ts=<unix>;h1=<hex>`, signing `<ts>:<body>` (Paddle Billing).
+    pub(crate) const PADDLE: Self = Self {
+        separator: b';',
+        timestamp: "ts",
+        version: "h1",
+        joiner: b":",
+        no_timestamp: "no `ts` timestamp item",
+        repeated_timestamp: "`ts` appears more than once",
+        no_signature: "no `h1` signature item",
+    };
+}
 
 /// A scheme that signs with a timestamped list in one header.
 pub(crate) trait TimestampedList {
+    /// The list's dialect.
+    const FORMAT: Format = Format::STRIPE;
+
     /// The header that carries the list.
     fn header() -> &'static HeaderName;
 }
@@ -26,10 +72,11 @@ impl<T: TimestampedList> Sealed for T {
         body: &[u8],
     ) -> Result<Verification, Error> {
         let list = List::parse(
+            T::FORMAT,
             T::header().as_str(),
             header::required(headers, T::header())?,
         )?;
-        let message: [&[u8]; 3] = [list.timestamp_text.as_bytes(), b".", body];
+        let message: [&[u8]; 3] = [list.timestamp_text.as_bytes(), T::FORMAT.joiner, body];
         let index = matching_secret(secrets, &message, || list.candidates())
             .ok_or(Error::SignatureMismatch)?;
         Ok(Verification::matched(index, Some(list.timestamp)))
@@ -41,9 +88,20 @@ impl<T: TimestampedList> Sealed for T {
         _id: &str,
         body: &[u8],
     ) -> Result<HeaderMap, Error> {
+        let Format {
+            separator,
+            timestamp: timestamp_name,
+            version,
+            joiner,
+            ..
+        } = T::FORMAT;
         let timestamp = timestamp.to_string();
-        let tag = secret.tag(&[timestamp.as_bytes(), b".", body]);
-        let value = format!("t={timestamp},{VERSION}={}", hex::encode(tag));
+        let tag = secret.tag(&[timestamp.as_bytes(), joiner, body]);
+        let value = format!(
+            "{timestamp_name}={timestamp}{}{version}={}",
+            char::from(separator),
+            hex::encode(tag)
+        );
         Ok(HeaderMap::from_iter([(
             T::header().clone(),
             generated_value(value),
@@ -60,6 +118,7 @@ const KEPT: usize = 4;
 /// decoded as they are compared: one that no secret is checked against
 /// costs nothing.
 struct List<'h> {
+    format: Format,
     name: &'static str,
     value: &'h str,
     timestamp_text: &'h str,
@@ -69,33 +128,38 @@ struct List<'h> {
 }
 
 impl<'h> List<'h> {
-    fn parse(name: &'static str, value: &'h str) -> Result<Self, Error> {
+    fn parse(format: Format, name: &'static str, value: &'h str) -> Result<Self, Error> {
         let mut timestamp_text = None;
         let mut kept = [""; KEPT];
         let mut candidate_count = 0;
-        for item in items(name, value) {
+        let mut entry_count = 0;
+        for item in items(format.separator, name, value) {
             let (key, item_value) = item?;
-            match key {
-                "t" if timestamp_text.is_some() => {
-                    return Err(Error::malformed(name, "`t` appears more than once"));
+            if key == format.timestamp {
+                if timestamp_text.is_some() {
+                    return Err(Error::malformed(name, format.repeated_timestamp));
                 }
-                "t" => timestamp_text = Some(item_value),
-                VERSION => {
-                    if let Some(slot) = kept.get_mut(candidate_count) {
-                        *slot = item_value;
-                    }
-                    candidate_count += 1;
+                timestamp_text = Some(item_value);
+                continue;
+            }
+            entry_count += 1;
+            if entry_count > MAX_ENTRIES {
+                return Err(Error::malformed(name, "more than 16 signature entries"));
+            }
+            if key == format.version {
+                if let Some(slot) = kept.get_mut(candidate_count) {
+                    *slot = item_value;
                 }
-                _ => {}
+                candidate_count += 1;
             }
         }
-        let timestamp_text =
-            timestamp_text.ok_or(Error::malformed(name, "no `t` timestamp item"))?;
+        let timestamp_text = timestamp_text.ok_or(Error::malformed(name, format.no_timestamp))?;
         if candidate_count == 0 {
-            return Err(Error::malformed(name, "no `v1` signature item"));
+            return Err(Error::malformed(name, format.no_signature));
         }
         let timestamp = header::parse_timestamp(name, timestamp_text)?;
         Ok(Self {
+            format,
             name,
             value,
             timestamp_text,
@@ -107,9 +171,9 @@ impl<'h> List<'h> {
 
     fn candidates(&self) -> impl Iterator<Item = Option<[u8; TAG_LEN]>> + '_ {
         let rest = (self.candidate_count > KEPT).then(|| {
-            items(self.name, self.value)
+            items(self.format.separator, self.name, self.value)
                 .flatten()
-                .filter(|(key, _)| *key == VERSION)
+                .filter(|(key, _)| *key == self.format.version)
                 .skip(KEPT)
                 .map(|(_, value)| value)
         });
@@ -121,20 +185,22 @@ impl<'h> List<'h> {
     }
 }
 
-/// The comma-separated `key=value` items of header `name`, each trimmed of
-/// ASCII white space; an item without `=` is malformed.
+/// The `key=value` items of header `name`, split at `separator` and each
+/// trimmed of ASCII white space; an item without `=` is malformed.
 ///
-/// A byte-level splitter that finds each comma with `memchr`'s vector
+/// A byte-level splitter that finds each separator with `memchr`'s vector
 /// search: the signature item is 64 hex digits, and a byte-at-a-time scan
 /// of it costs more than the rest of the parse.
-fn items<'v>(name: &'static str, value: &'v str) -> Items<'v> {
+fn items<'v>(separator: u8, name: &'static str, value: &'v str) -> Items<'v> {
     Items {
+        separator,
         name,
         rest: Some(value),
     }
 }
 
 struct Items<'v> {
+    separator: u8,
     name: &'static str,
     rest: Option<&'v str>,
 }
@@ -144,8 +210,9 @@ impl<'v> Iterator for Items<'v> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let rest = self.rest?;
-        // `,` and `=` are ASCII, so the byte positions are char boundaries.
-        let (item, tail) = match memchr::memchr(b',', rest.as_bytes()) {
+        // The separator and `=` are ASCII, so the byte positions are char
+        // boundaries.
+        let (item, tail) = match memchr::memchr(self.separator, rest.as_bytes()) {
             Some(comma) => (&rest[..comma], Some(&rest[comma + 1..])),
             None => (rest, None),
         };

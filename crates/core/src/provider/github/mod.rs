@@ -3,7 +3,7 @@
 //! a generic event whose topic is `X-GitHub-Event` and whose id is
 //! `X-GitHub-Delivery`, neither of them signed.
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName};
 use serde_json::Value;
 
 use crate::error::Error;
@@ -48,10 +48,7 @@ impl Sealed for GitHub {
         body: &[u8],
     ) -> Result<Verification, Error> {
         let value = header::required(headers, &SIGNATURE)?;
-        let id = header::optional(headers, &DELIVERY)?;
-        if id == Some("") {
-            return Err(Error::malformed(DELIVERY.as_str(), "value is empty"));
-        }
+        header::unsigned(headers, &DELIVERY)?;
         let candidate = value
             .strip_prefix("sha256=")
             .and_then(decode_hex_tag)
@@ -71,11 +68,7 @@ impl Sealed for GitHub {
     ) -> Result<HeaderMap, Error> {
         let value = format!("sha256={}", hex::encode(secret.tag(&[body])));
         let mut headers = HeaderMap::from_iter([(SIGNATURE.clone(), generated_value(value))]);
-        if !id.is_empty() {
-            let id = HeaderValue::from_str(id)
-                .map_err(|_| Error::malformed(DELIVERY.as_str(), "value is not visible ASCII"))?;
-            headers.insert(DELIVERY.clone(), id);
-        }
+        header::insert_id(&mut headers, &DELIVERY, id)?;
         Ok(headers)
     }
 }
@@ -86,10 +79,7 @@ impl GenericSource for GitHub {
     }
 
     fn id(headers: &dyn Headers, _payload: &Value) -> Option<String> {
-        header::optional(headers, &DELIVERY)
-            .ok()
-            .flatten()
-            .map(str::to_owned)
+        header::reported(headers, &DELIVERY)
     }
 
     fn replay_id(_event: &GenericEvent<Self>, body: &[u8]) -> Option<ReplayId> {

@@ -3,12 +3,14 @@
 //! member (nomacms.com/documentation/api/webhooks). Events are chosen by
 //! the body's `event`.
 
+mod dedupe;
 mod events;
 
 use std::sync::Arc;
 
 use http::{HeaderMap, HeaderName};
 
+pub use self::dedupe::{DEDUPE_RETENTION, dedupe_key};
 pub use self::events::{AuthEvent, ContentEntry, ContentEvent, NomaEvent, NomaTopic};
 use crate::error::Error;
 use crate::header::{self, Headers};
