@@ -203,7 +203,7 @@ fn verify_checks_the_published_slack_vector() {
     assert_eq!(
         stdout(&output),
         concat!(
-            r#"{"ok":true,"provider":"slack","secret_index":0,"topic":"/webhook-collect","id":null,"event":{"topic":"/webhook-collect","id":null,"payload":{"#,
+            r#"{"ok":true,"provider":"slack","secret_index":0,"public_key_index":null,"topic":"/webhook-collect","id":null,"event":{"topic":"/webhook-collect","id":null,"payload":{"#,
             r#""channel_id":"G8PSS9T3V","channel_name":"foobar","command":"/webhook-collect","#,
             r#""response_url":"https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN","#,
             r#""team_domain":"testteamnow","team_id":"T1DC2JH3J","text":"","#,
@@ -627,7 +627,7 @@ fn send_to_listen_for_the_four_newer_providers() {
         );
         let lines = listener.lines_after(1);
         let expected = format!(
-            r#"{{"ok":true,"provider":"{provider}","secret_index":0,"topic":"{topic}","id":"id_cli_1","#
+            r#"{{"ok":true,"provider":"{provider}","secret_index":0,"public_key_index":null,"topic":"{topic}","id":"id_cli_1","#
         );
         assert!(lines[0].starts_with(&expected), "{provider}: {}", lines[0]);
     }

@@ -415,7 +415,7 @@ fn listen_answers_slack_url_verification_with_its_challenge_and_prints_nothing()
     assert_eq!(lines.len(), 1, "only the event is printed: {lines:?}");
     assert!(
         lines[0].starts_with(
-            r#"{"ok":true,"provider":"slack","secret_index":0,"topic":"app_mention","id":"Ev1","#
+            r#"{"ok":true,"provider":"slack","secret_index":0,"public_key_index":null,"topic":"app_mention","id":"Ev1","#
         ),
         "{}",
         lines[0]

@@ -64,10 +64,19 @@ impl Retirements {
 
     /// Logs, at most once a minute of `clock` time per secret, that a
     /// retiring secret matched at `now`.
-    pub(crate) fn note_match(&self, scheme: &'static str, index: usize, now: u64, clock: u64) {
+    pub(crate) fn note_match(
+        &self,
+        scheme: &'static str,
+        index: usize,
+        now: u64,
+        clock: impl FnOnce() -> u64,
+    ) {
         let Some(entry) = self.entry(index) else {
             return;
         };
+        // Read only for a retiring secret: the clock is a system call that
+        // every other match would pay for nothing.
+        let clock = clock();
         let next = entry.next_log_at.load(Ordering::Relaxed);
         // One compare-and-swap: of racing matches, one logs, the rest skip.
         if clock >= next

@@ -287,12 +287,8 @@ impl<S: Scheme> Verifier<S> {
                         verified.secret_index = Some(skipped + index);
                         // Throttled by the clock, not by `now`: a `verify_at`
                         // far from the present must not silence the log.
-                        self.retirements.note_match(
-                            S::NAME,
-                            skipped + index,
-                            now,
-                            self.clock.unix_now(),
-                        );
+                        self.retirements
+                            .note_match(S::NAME, skipped + index, now, || self.clock.unix_now());
                         break Ok(verified);
                     }
                     None => break Ok(verified),
