@@ -78,9 +78,12 @@ pub(crate) fn required<'h>(
 fn visible_ascii(value: &[u8]) -> Option<&str> {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let (words, tail) = value.as_chunks::<8>();
-    let outside = words.iter().fold(0, |outside, word| {
-        let word = u64::from_le_bytes(*word);
+    let words = value.chunks_exact(8);
+    let tail = words.remainder();
+    let outside = words.fold(0, |outside, word| {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(word);
+        let word = u64::from_le_bytes(bytes);
         // A byte below 0x20, or one of 0x7F and above, sets its high bit.
         let below = word.wrapping_sub(0x20 * LOW) & !word;
         let above = word.wrapping_add(LOW) | word;
