@@ -46,6 +46,16 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// for ever.
 #[derive(Clone)]
 pub struct Verifier<S: Scheme> {
+    // One reference count for the whole configuration: adapters clone the
+    // verifier per request (axum's `FromRef`), and every shared count they
+    // touch is a cache line the worker threads pass back and forth.
+    parts: Arc<Parts<S>>,
+}
+
+/// What a verifier is built from; changed only by the builder methods,
+/// before the verifier is shared.
+#[derive(Clone)]
+struct Parts<S: Scheme> {
     scheme: S,
     secrets: Arc<[Secret]>,
     retirements: Arc<Retirements>,
@@ -98,7 +108,7 @@ impl<S: Scheme + Default> Verifier<S> {
         for (secret, retire_at) in secrets {
             verifier = verifier.with_retiring_secret(secret.as_ref(), retire_at)?;
         }
-        if verifier.secrets.is_empty() {
+        if verifier.parts.secrets.is_empty() {
             return Err(SecretError::NoSecrets);
         }
         Ok(verifier)
@@ -108,18 +118,26 @@ impl<S: Scheme + Default> Verifier<S> {
 impl<S: Scheme> Verifier<S> {
     pub(crate) fn with_parts(scheme: S, secrets: Arc<[Secret]>) -> Self {
         Self {
-            scheme,
-            secrets,
-            retirements: Arc::default(),
-            tolerance_secs: DEFAULT_TOLERANCE.as_secs(),
-            clock: Arc::new(SystemClock),
-            body_limit: DEFAULT_BODY_LIMIT,
+            parts: Arc::new(Parts {
+                scheme,
+                secrets,
+                retirements: Arc::default(),
+                tolerance_secs: DEFAULT_TOLERANCE.as_secs(),
+                clock: Arc::new(SystemClock),
+                body_limit: DEFAULT_BODY_LIMIT,
+            }),
         }
+    }
+
+    /// The configuration, to change in a builder method (copied first if
+    /// a clone of this verifier shares it).
+    fn parts_mut(&mut self) -> &mut Parts<S> {
+        Arc::make_mut(&mut self.parts)
     }
 
     /// The scheme, for the provider modules' own builder methods.
     pub(crate) fn scheme_mut(&mut self) -> &mut S {
-        &mut self.scheme
+        &mut self.parts_mut().scheme
     }
 
     /// Adds a secret that stops matching after `retire_at` (Unix seconds,
@@ -158,14 +176,11 @@ impl<S: Scheme> Verifier<S> {
         secret: &str,
         retire_at: u64,
     ) -> Result<Self, SecretError> {
-        let index = self.secrets.len();
-        self.secrets = self
-            .secrets
-            .iter()
-            .cloned()
-            .chain([S::secret(secret)?])
-            .collect();
-        self.retirements = Arc::new(self.retirements.and(index, retire_at));
+        let added = S::secret(secret)?;
+        let parts = self.parts_mut();
+        let index = parts.secrets.len();
+        parts.secrets = parts.secrets.iter().cloned().chain([added]).collect();
+        parts.retirements = Arc::new(parts.retirements.and(index, retire_at));
         Ok(self)
     }
 
@@ -173,14 +188,14 @@ impl<S: Scheme> Verifier<S> {
     /// inclusive, in whole seconds (a fraction of a second is dropped).
     #[must_use]
     pub fn with_tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance_secs = tolerance.as_secs();
+        self.parts_mut().tolerance_secs = tolerance.as_secs();
         self
     }
 
     /// Sets where "now" comes from (the system clock by default).
     #[must_use]
     pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.clock = Arc::new(clock);
+        self.parts_mut().clock = Arc::new(clock);
         self
     }
 
@@ -188,20 +203,20 @@ impl<S: Scheme> Verifier<S> {
     /// adapters also use it to stop reading a body early.
     #[must_use]
     pub fn with_body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
+        self.parts_mut().body_limit = bytes;
         self
     }
 
     /// The tolerance in whole seconds.
     #[must_use]
     pub fn tolerance(&self) -> Duration {
-        Duration::from_secs(self.tolerance_secs)
+        Duration::from_secs(self.parts.tolerance_secs)
     }
 
     /// The largest body accepted, in bytes.
     #[must_use]
     pub fn body_limit(&self) -> usize {
-        self.body_limit
+        self.parts.body_limit
     }
 
     /// Checks a delivery at the clock's current time.
@@ -216,7 +231,7 @@ impl<S: Scheme> Verifier<S> {
     /// `timestamp_in_future`, and for Noma `invalid_payload` when the
     /// authentic body has no readable `timestamp`.
     pub fn verify(&self, headers: &dyn Headers, body: &[u8]) -> Result<Verification, Error> {
-        self.verify_at(headers, body, self.clock.unix_now())
+        self.verify_at(headers, body, self.parts.clock.unix_now())
     }
 
     /// Checks a delivery as if now were `now` (Unix seconds): for tests, and
@@ -233,10 +248,10 @@ impl<S: Scheme> Verifier<S> {
     ) -> Result<Verification, Error> {
         let mut verified = self.authenticate_at(headers, body, now)?;
         if verified.timestamp.is_none() {
-            verified.timestamp = self.scheme.body_timestamp(body)?;
+            verified.timestamp = self.parts.scheme.body_timestamp(body)?;
         }
         if let Some(signed) = verified.timestamp {
-            check_freshness(signed, now, self.tolerance_secs)?;
+            check_freshness(signed, now, self.parts.tolerance_secs)?;
         }
         Ok(verified)
     }
@@ -254,7 +269,7 @@ impl<S: Scheme> Verifier<S> {
         headers: &dyn Headers,
         body: &[u8],
     ) -> Result<Verification, Error> {
-        self.authenticate_at(headers, body, self.clock.unix_now())
+        self.authenticate_at(headers, body, self.parts.clock.unix_now())
     }
 
     /// Size, headers and signature, with the secrets that have not retired
@@ -270,25 +285,25 @@ impl<S: Scheme> Verifier<S> {
         body: &[u8],
         now: u64,
     ) -> Result<Verification, Error> {
-        if body.len() > self.body_limit {
+        if body.len() > self.parts.body_limit {
             return Err(Error::PayloadTooLarge {
-                limit: self.body_limit,
+                limit: self.parts.body_limit,
             });
         }
         let mut skipped = 0;
         let outcome = loop {
-            let remaining = self.secrets.get(skipped..).unwrap_or_default();
-            match self.scheme.authenticate(remaining, headers, body) {
+            let remaining = self.parts.secrets.get(skipped..).unwrap_or_default();
+            match self.parts.scheme.authenticate(remaining, headers, body) {
                 Ok(mut verified) => match verified.secret_index {
-                    Some(index) if self.retirements.is_retired(skipped + index, now) => {
+                    Some(index) if self.parts.retirements.is_retired(skipped + index, now) => {
                         skipped += index + 1;
                     }
                     Some(index) => {
                         verified.secret_index = Some(skipped + index);
                         // Throttled by the clock, not by `now`: a `verify_at`
                         // far from the present must not silence the log.
-                        self.retirements
-                            .note_match(S::NAME, skipped + index, now, || self.clock.unix_now());
+                        self.parts.retirements
+                            .note_match(S::NAME, skipped + index, now, || self.parts.clock.unix_now());
                         break Ok(verified);
                     }
                     None => break Ok(verified),
@@ -297,13 +312,13 @@ impl<S: Scheme> Verifier<S> {
             }
         };
         if outcome.is_err()
-            && !self.scheme.has_public_keys()
-            && self.retirements.all_retired(self.secrets.len(), now)
+            && !self.parts.scheme.has_public_keys()
+            && self.parts.retirements.all_retired(self.parts.secrets.len(), now)
         {
             tracing::warn!(
                 target: "hookguard::rotation",
                 provider = S::NAME,
-                secrets = self.secrets.len(),
+                secrets = self.parts.secrets.len(),
                 "every secret of this verifier has retired: it refuses every delivery; configure the current secret"
             );
         }
@@ -325,15 +340,15 @@ fn check_freshness(signed: u64, now: u64, tolerance: u64) -> Result<(), Error> {
 impl<S: Scheme> fmt::Debug for Verifier<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
-            .field("scheme", &self.scheme)
+            .field("scheme", &self.parts.scheme)
             .field(
                 "secrets",
-                &format_args!("<{} redacted>", self.secrets.len()),
+                &format_args!("<{} redacted>", self.parts.secrets.len()),
             )
-            .field("retiring_secrets", &self.retirements.len())
-            .field("tolerance_secs", &self.tolerance_secs)
-            .field("clock", &self.clock)
-            .field("body_limit", &self.body_limit)
+            .field("retiring_secrets", &self.parts.retirements.len())
+            .field("tolerance_secs", &self.parts.tolerance_secs)
+            .field("clock", &self.parts.clock)
+            .field("body_limit", &self.parts.body_limit)
             .finish()
     }
 }
