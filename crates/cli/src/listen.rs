@@ -2,6 +2,7 @@
 
 use std::io::Write as _;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -11,7 +12,7 @@ use hookguard_axum::{Dedupe, WebhookDelivery, WebhookRejection};
 use hookguard_core::noma::{self, NomaEvent};
 use hookguard_core::receive::{KeyFn, log_refusal};
 use hookguard_core::replay::ReplayGuard;
-use hookguard_core::{Error, Event, Scheme, Verifier};
+use hookguard_core::{Delivery, Error, Event, Scheme, Verifier};
 use hookguard_redis::RedisStore;
 
 use crate::Failure;
@@ -52,7 +53,7 @@ pub(crate) fn run(arguments: &ListenArgs) -> Result<ExitCode, Failure> {
                 arguments.provider.name()
             )));
         }
-        let key: KeyFn<NomaEvent> = std::sync::Arc::new(noma::dedupe_key);
+        let key: KeyFn<NomaEvent> = Arc::new(noma::dedupe_key);
         return runtime.block_on(receive::<NomaEvent>(&keys, arguments, Some(key)));
     }
     runtime
@@ -78,9 +79,13 @@ where
         arguments.flush_wait,
     )
     .map_err(|error| Failure::Failed(format!("cannot start the output thread: {error}")))?;
+    // The line reports the key the guard uses: the event's own, or the
+    // one `--noma-dedupe` chose.
+    let key_of: KeyFn<E> = key.clone().unwrap_or_else(|| Arc::new(Delivery::replay_id));
     let handler = move |WebhookDelivery(delivery): WebhookDelivery<E>| {
         let printer = printer.clone();
-        async move { print_event(E::Scheme::NAME, &printer, &accepted(&delivery)).await }
+        let line = accepted(&delivery, key_of(&delivery));
+        async move { print_event(E::Scheme::NAME, &printer, &line).await }
     };
     let route = guarded::<E>(post(handler), arguments.dedupe.as_deref(), key).await?;
     let app = Router::new()

@@ -2,12 +2,16 @@
 
 use std::io::Write as _;
 
-use hookguard_core::{Delivery, Error, Event, Scheme};
+use hookguard_core::replay::ReplayKey;
+use hookguard_core::{Delivery, Error, Event, ReplayId, Scheme};
 use serde::Serialize;
 
-/// `{"ok":true,"provider":…,"secret_index":N,"public_key_index":null,"topic":…,"id":…,"event":{…}}`;
+/// `{"ok":true,"provider":…,"secret_index":N,"public_key_index":null,"topic":…,"id":…,"key":"<64 hex>","event":{…}}`;
 /// `public_key_index` is set instead of `secret_index` when a Standard
-/// Webhooks `v1a` key matched.
+/// Webhooks `v1a` key matched. `id` is the id the provider reports (signed
+/// or not); `key` is the replay key a guard stores for the delivery (the
+/// digest of signed bytes only, as Redis holds it after the prefix), or
+/// null when the event has none.
 #[derive(Serialize)]
 struct Accepted<'a, E> {
     ok: bool,
@@ -16,11 +20,16 @@ struct Accepted<'a, E> {
     public_key_index: Option<usize>,
     topic: Option<&'a str>,
     id: Option<&'a str>,
+    key: Option<String>,
     event: &'a E,
 }
 
-/// The success line for a delivery.
-pub(crate) fn accepted<E: Event + Serialize>(delivery: &Delivery<E>) -> String {
+/// The success line for a delivery whose replay key comes from `replay_id`
+/// (the event's own, or `listen --noma-dedupe`'s).
+pub(crate) fn accepted<E: Event + Serialize>(
+    delivery: &Delivery<E>,
+    replay_id: Option<ReplayId>,
+) -> String {
     let line = Accepted {
         ok: true,
         provider: E::Scheme::NAME,
@@ -28,6 +37,7 @@ pub(crate) fn accepted<E: Event + Serialize>(delivery: &Delivery<E>) -> String {
         public_key_index: delivery.verification.public_key_index,
         topic: delivery.event.topic_name(),
         id: delivery.id(),
+        key: replay_id.map(|id| ReplayKey::unrouted(E::Scheme::NAME, id.key()).to_string()),
         event: &delivery.event,
     };
     serde_json::to_string(&line).unwrap_or_else(|_| r#"{"ok":true}"#.to_owned())

@@ -36,7 +36,7 @@ where
     let verifier = verifier::<E>(keys, now, tolerance)?;
     match verifier.receive::<E>(headers, body) {
         Ok(delivery) => {
-            print_line(&accepted(&delivery));
+            print_line(&accepted(&delivery, delivery.replay_id()));
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {

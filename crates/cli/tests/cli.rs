@@ -158,12 +158,27 @@ fn every_provider_round_trips_and_a_tampered_body_is_refused() {
             stderr(&output)
         );
         let line = stdout(&output);
+        let head = format!(
+            r#"{{"ok":true,"provider":"{provider}","secret_index":0,"public_key_index":null,{topic},{id},"key":""#
+        );
+        assert!(line.starts_with(&head), "{provider}: {line}");
+        // The replay key: 64 lowercase hex digits, then the event.
+        let key = &line[head.len()..];
         assert!(
-            line.starts_with(&format!(
-                r#"{{"ok":true,"provider":"{provider}","secret_index":0,"public_key_index":null,{topic},{id},"event":{{"#
-            )),
+            key.len() > 64
+                && key[..64]
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                && key[64..].starts_with(r#"","event":{"#),
             "{provider}: {line}"
         );
+        if provider == "nomos" {
+            // SHA-256("nomos" 0x00 "" 0x00 "evt_cli"), computed apart (Python hashlib).
+            assert!(
+                key.starts_with("9ca8f2411836acebc6493727c2bccabb9d5e26e34a3d6167fd9b7babd5e50115"),
+                "{line}"
+            );
+        }
         assert_eq!(line.lines().count(), 1);
 
         let tampered = body_file(
@@ -203,7 +218,11 @@ fn verify_checks_the_published_slack_vector() {
     assert_eq!(
         stdout(&output),
         concat!(
-            r#"{"ok":true,"provider":"slack","secret_index":0,"public_key_index":null,"topic":"/webhook-collect","id":null,"event":{"topic":"/webhook-collect","id":null,"payload":{"#,
+            r#"{"ok":true,"provider":"slack","secret_index":0,"public_key_index":null,"topic":"/webhook-collect","id":null,"#,
+            // No `event_id`: the key is the body's digest, namespaced
+            // (Python hashlib: SHA-256("slack" 0x00 "" 0x00 SHA-256(body))).
+            r#""key":"8fd1982096136f99c7da6516a27bee405dc7c93054d892c63075a37e00bcbbac","#,
+            r#""event":{"topic":"/webhook-collect","id":null,"payload":{"#,
             r#""channel_id":"G8PSS9T3V","channel_name":"foobar","command":"/webhook-collect","#,
             r#""response_url":"https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN","#,
             r#""team_domain":"testteamnow","team_id":"T1DC2JH3J","text":"","#,

@@ -302,8 +302,11 @@ impl<S: Scheme> Verifier<S> {
                         verified.secret_index = Some(skipped + index);
                         // Throttled by the clock, not by `now`: a `verify_at`
                         // far from the present must not silence the log.
-                        self.parts.retirements
-                            .note_match(S::NAME, skipped + index, now, || self.parts.clock.unix_now());
+                        self.parts
+                            .retirements
+                            .note_match(S::NAME, skipped + index, now, || {
+                                self.parts.clock.unix_now()
+                            });
                         break Ok(verified);
                     }
                     None => break Ok(verified),
@@ -313,7 +316,10 @@ impl<S: Scheme> Verifier<S> {
         };
         if outcome.is_err()
             && !self.parts.scheme.has_public_keys()
-            && self.parts.retirements.all_retired(self.parts.secrets.len(), now)
+            && self
+                .parts
+                .retirements
+                .all_retired(self.parts.secrets.len(), now)
         {
             tracing::warn!(
                 target: "hookguard::rotation",

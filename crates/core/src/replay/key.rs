@@ -42,6 +42,21 @@ impl ReplayKey {
         Self(hasher.finalize().into())
     }
 
+    /// The key a guard without a route name stores for `key` of
+    /// `provider` (the scheme's name, as the command spells it): what
+    /// `hookguard verify` prints as the delivery's `"key"`.
+    ///
+    /// ```
+    /// use hookguard::replay::{ReplayGuard, ReplayKey};
+    ///
+    /// let guard = ReplayGuard::in_memory();
+    /// assert_eq!(ReplayKey::unrouted("nomos", b"evt_1"), guard.key("nomos", b"evt_1"));
+    /// ```
+    #[must_use]
+    pub fn unrouted(provider: &str, key: &[u8]) -> Self {
+        Self::derive(provider, &Route::default(), key)
+    }
+
     /// A key from a digest computed elsewhere, e.g. read back from a store.
     #[must_use]
     pub const fn from_digest(digest: [u8; 32]) -> Self {
