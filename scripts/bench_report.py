@@ -104,6 +104,9 @@ difference over 2,000 cancels start-up), which repeat exactly where timings
 do not. Under valgrind SHA-256 runs its portable code, not the CPU's SHA
 instructions, so the floor is far larger than on the machine and the ratio
 means little: `overhead` (verify − floor) is hookguard's own fixed cost.
+The `axum_request` line sends the load test's two routes one request at a
+time in process: `rest` is what the `Webhook` extractor adds per request
+besides the verification itself (body read, parse hand-off, logging).
 
 {instruction_rows}
 

@@ -32,7 +32,16 @@ per_iteration() { # case -> instructions per verification
 for scheme in nomos standard; do
     floor="$(per_iteration "${scheme}_floor")"
     verify="$(per_iteration "${scheme}_verify")"
+    [ "$scheme" = nomos ] && nomos_verify="$verify"
     awk -v s="$scheme" -v f="$floor" -v v="$verify" 'BEGIN {
         printf "INSTR %s_verify_vs_floor/1KiB %d %d %.3f overhead=%d\n", s, v, f, v / f, v - f
     }'
 done
+
+# A whole request through axum, in process: what hookguard adds besides
+# the verification itself is the rest of the difference.
+bare="$(per_iteration axum_bare)"
+verified="$(per_iteration axum_verified)"
+awk -v b="$bare" -v v="$verified" -v n="$nomos_verify" 'BEGIN {
+    printf "INSTR axum_request_verified_vs_bare/1KiB %d %d %.3f verify=%d rest=%d\n", v, b, v / b, n, v - b - n
+}'

@@ -173,3 +173,33 @@ impl Floor {
         mac.finalize().into_bytes().into()
     }
 }
+
+/// The load test's axum routes (see `load_receiver`): `POST /bare` reads
+/// the body and parses it into `NomosEvent` with serde_json, `POST
+/// /verified` takes `Webhook<NomosEvent>`; both answer 204, or 400 for a
+/// body that is not an event.
+pub fn load_router(verifier: NomosVerifier) -> axum::Router {
+    use axum::body::Bytes;
+    use axum::http::StatusCode;
+    use axum::routing::post;
+    use hookguard_axum::Webhook;
+    use hookguard_core::nomos::NomosEvent;
+
+    async fn bare(body: Bytes) -> StatusCode {
+        match NomosEvent::from_slice(&body) {
+            Ok(event) => {
+                std::hint::black_box(event);
+                StatusCode::NO_CONTENT
+            }
+            Err(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+    async fn verified(Webhook(event): Webhook<NomosEvent>) -> StatusCode {
+        std::hint::black_box(event);
+        StatusCode::NO_CONTENT
+    }
+    axum::Router::new()
+        .route("/bare", post(bare))
+        .route("/verified", post(verified))
+        .with_state(verifier)
+}

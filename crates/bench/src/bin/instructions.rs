@@ -8,7 +8,10 @@
 //! ```
 //!
 //! Cases: `nomos_floor`, `nomos_verify`, `standard_floor`, `standard_verify`,
-//! each on the benchmark's 1 KiB delivery.
+//! each on the benchmark's 1 KiB delivery; and `axum_bare`, `axum_verified`:
+//! the load test's two routes (`load_receiver`) served in process, one
+//! request at a time, so their difference is hookguard's whole cost per
+//! request in axum, network aside.
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -80,6 +83,11 @@ fn main() -> ExitCode {
                     .is_ok()
             })
         }
+        "axum_bare" | "axum_verified" => {
+            let (verifier, headers, body) = nomos_delivery(SIZE, NOW);
+            let path = if case == "axum_bare" { "/bare" } else { "/verified" };
+            axum_requests(verifier.with_clock(hookguard_core::FixedClock(NOW)), &headers, &body, path, iterations)
+        }
         other => {
             eprintln!("unknown case {other:?}");
             return ExitCode::from(2);
@@ -100,4 +108,35 @@ fn repeat(iterations: u32, mut check: impl FnMut() -> bool) -> bool {
         passed &= black_box(check());
     }
     passed
+}
+
+/// Sends `iterations` requests to the load test's router, in process.
+fn axum_requests(
+    verifier: hookguard_core::NomosVerifier,
+    headers: &hookguard_core::http::HeaderMap,
+    body: &[u8],
+    path: &str,
+    iterations: u32,
+) -> bool {
+    use axum::body::Body;
+    use tower::ServiceExt as _;
+
+    let app = hookguard_bench::load_router(verifier);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let body = axum::body::Bytes::copy_from_slice(body);
+    runtime.block_on(async {
+        let mut passed = true;
+        for _ in 0..iterations {
+            let mut request = axum::http::Request::post(path)
+                .header("content-length", body.len())
+                .body(Body::from(body.clone()))
+                .expect("a request");
+            request.headers_mut().extend(headers.clone());
+            let response = app.clone().oneshot(request).await.expect("infallible");
+            passed &= response.status() == axum::http::StatusCode::NO_CONTENT;
+        }
+        passed
+    })
 }

@@ -45,29 +45,9 @@ fn parse(body: &[u8]) -> Option<NomosEvent> {
 }
 
 fn axum_server(address: SocketAddr, verifier: NomosVerifier) -> std::io::Result<()> {
-    use axum::{Router, body::Bytes, http::StatusCode, routing::post};
-    use hookguard_axum::Webhook;
-
-    async fn bare(body: Bytes) -> StatusCode {
-        match parse(&body) {
-            Some(event) => {
-                black_box(event);
-                StatusCode::NO_CONTENT
-            }
-            None => StatusCode::BAD_REQUEST,
-        }
-    }
-    async fn verified(Webhook(event): Webhook<NomosEvent>) -> StatusCode {
-        black_box(event);
-        StatusCode::NO_CONTENT
-    }
     tokio::runtime::Runtime::new()?.block_on(async {
-        let app = Router::new()
-            .route("/bare", post(bare))
-            .route("/verified", post(verified))
-            .with_state(verifier);
         let listener = tokio::net::TcpListener::bind(address).await?;
-        axum::serve(listener, app).await
+        axum::serve(listener, hookguard_bench::load_router(verifier)).await
     })
 }
 
