@@ -85,8 +85,18 @@ fn main() -> ExitCode {
         }
         "axum_bare" | "axum_verified" => {
             let (verifier, headers, body) = nomos_delivery(SIZE, NOW);
-            let path = if case == "axum_bare" { "/bare" } else { "/verified" };
-            axum_requests(verifier.with_clock(hookguard_core::FixedClock(NOW)), &headers, &body, path, iterations)
+            let path = if case == "axum_bare" {
+                "/bare"
+            } else {
+                "/verified"
+            };
+            axum_requests(
+                verifier.with_clock(hookguard_core::FixedClock(NOW)),
+                &headers,
+                &body,
+                path,
+                iterations,
+            )
         }
         other => {
             eprintln!("unknown case {other:?}");
