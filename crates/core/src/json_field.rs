@@ -60,7 +60,7 @@ pub(crate) fn top_level_value<'b>(body: &'b [u8], key: &[u8]) -> Result<&'b [u8]
     let mut found = None;
     let mut repeated = false;
     visit_members(body, |name, value| {
-        if name == key {
+        if name_is(name, key) {
             repeated |= found.is_some();
             found = Some(value);
         }
@@ -70,6 +70,56 @@ pub(crate) fn top_level_value<'b>(body: &'b [u8], key: &[u8]) -> Result<&'b [u8]
         Some(value) => Ok(&body[value]),
         None => Err(FieldProblem::Missing),
     }
+}
+
+/// Whether the raw member name `raw` (escapes as sent) is `wanted` (ASCII)
+/// once its escapes are read, as every JSON parser reads it: a
+/// `"delivery\u005fid"` is the member `delivery_id`, so the typed parse and
+/// the byte-level readers never disagree about which member is which.
+/// Allocation-free; an escape that does not decode never matches.
+pub(crate) fn name_is(raw: &[u8], wanted: &[u8]) -> bool {
+    if !raw.contains(&b'\\') {
+        return raw == wanted;
+    }
+    let mut rest = raw;
+    let mut wanted = wanted.iter();
+    while let Some((&byte, tail)) = rest.split_first() {
+        let (decoded, tail) = match (byte, tail) {
+            (b'\\', [b'u', a, b, c, d, tail @ ..]) => {
+                let mut code = 0u32;
+                for digit in [a, b, c, d] {
+                    match char::from(*digit).to_digit(16) {
+                        Some(value) => code = code * 16 + value,
+                        None => return false,
+                    }
+                }
+                // A wanted name is ASCII: a wider character never equals it.
+                match u8::try_from(code) {
+                    Ok(ascii) if ascii.is_ascii() => (ascii, tail),
+                    _ => return false,
+                }
+            }
+            (b'\\', [escaped, tail @ ..]) => {
+                let decoded = match escaped {
+                    b'"' | b'\\' | b'/' => *escaped,
+                    b'b' => 0x08,
+                    b'f' => 0x0C,
+                    b'n' => b'\n',
+                    b'r' => b'\r',
+                    b't' => b'\t',
+                    _ => return false,
+                };
+                (decoded, tail)
+            }
+            (b'\\', []) => return false,
+            (byte, tail) => (byte, tail),
+        };
+        if wanted.next() != Some(&decoded) {
+            return false;
+        }
+        rest = tail;
+    }
+    wanted.next().is_none()
 }
 
 /// The raw text of the string member `key` of the JSON object `body`.
@@ -202,6 +252,48 @@ mod tests {
         ] {
             assert_eq!(field(broken), Err(FieldProblem::NotAnObject), "{broken:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn an_escaped_member_name_is_the_member_it_decodes_to() {
+        assert!(name_is(b"delivery_id", b"delivery_id"));
+        assert!(name_is(br"delivery\u005fid", b"delivery_id"));
+        assert!(name_is(br"delivery\u005Fid", b"delivery_id"));
+        assert!(name_is(br"\u0074imestamp", b"timestamp"));
+        assert!(name_is(br"a\/b", b"a/b"));
+        for other in [
+            &br"delivery\u005fi"[..],
+            br"delivery\u005fidx",
+            br"delivery\u015fid",
+            br"delivery\u+5fid",
+            br"delivery\u005",
+            br"delivery\x5fid",
+            br"delivery_id\",
+            b"delivery_iD",
+        ] {
+            assert!(
+                !name_is(other, b"delivery_id"),
+                "{:?}",
+                String::from_utf8_lossy(other)
+            );
+        }
+    }
+
+    #[test]
+    fn a_member_spelled_plainly_and_escaped_is_repeated() {
+        assert_eq!(
+            top_level_value(br#"{"time\u0073tamp":"a"}"#, b"timestamp"),
+            Ok(&br#""a""#[..])
+        );
+        assert_eq!(
+            top_level_value(br#"{"timestamp":"a","time\u0073tamp":"b"}"#, b"timestamp"),
+            Err(FieldProblem::Repeated)
+        );
     }
 }
 

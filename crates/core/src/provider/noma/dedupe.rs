@@ -8,7 +8,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::NomaEvent;
 use crate::event::{Delivery, ReplayId};
-use crate::json_field::visit_members;
+use crate::json_field::{name_is, visit_members};
 
 /// How long [`dedupe_key`] keeps a handled key: Noma retries three times,
 /// 30 s apart (about 90 s in all), so three minutes covers every attempt
@@ -68,7 +68,7 @@ fn key_without_attempt(body: &[u8]) -> Option<[u8; 32]> {
     let mut hasher = Sha256::new();
     let mut kept_from = 0;
     let mut cut = |name: &[u8], value: std::ops::Range<usize>| {
-        if PER_ATTEMPT.contains(&name) {
+        if PER_ATTEMPT.iter().any(|wanted| name_is(name, wanted)) {
             hasher.update(&body[kept_from..value.start]);
             kept_from = value.end;
         }
@@ -149,6 +149,18 @@ mod tests {
             without(body),
             Some(digest(
                 r#"{"title":"say \"delivery_id\":\"x\"","delivery_id":,"timestamp":}"#
+            ))
+        );
+    }
+
+    #[test]
+    fn escaped_spellings_of_the_per_attempt_names_are_cut_too() {
+        let body =
+            r#"{"delivery\u005fid":"a","x":1,"timest\u0061mp":"t","delivery\u005fidx":"kept"}"#;
+        assert_eq!(
+            without(body),
+            Some(digest(
+                r#"{"delivery\u005fid":,"x":1,"timest\u0061mp":,"delivery\u005fidx":"kept"}"#
             ))
         );
     }
