@@ -109,6 +109,38 @@ mod tests {
         assert_eq!(payload(b"%C3%A9=%C3%A9").unwrap(), json!({"é": "é"}));
     }
 
+    proptest::proptest! {
+        /// A signed form must mean to us what it means to every WHATWG
+        /// decoder (the `url` crate's here): same names, same values, the
+        /// first of a repeated name; where we refuse a field that is not
+        /// UTF-8, the reference had to patch it with U+FFFD.
+        #[test]
+        fn forms_decode_as_the_whatwg_reference_decodes_them(
+            // No `p`, `y`, `7`: no field can be named `payload`.
+            body in proptest::collection::vec(
+                proptest::sample::select(b"ab=&+%0129AFf\xC3\xA9\xFF".to_vec()),
+                0..48,
+            )
+        ) {
+            let mut reference = Map::new();
+            for (name, value) in form_urlencoded::parse(&body) {
+                reference
+                    .entry(name.into_owned())
+                    .or_insert_with(|| Value::String(value.into_owned()));
+            }
+            match payload(&body) {
+                Ok(decoded) => proptest::prop_assert_eq!(decoded, Value::Object(reference)),
+                Err(error) => {
+                    proptest::prop_assert_eq!(error.code(), "invalid_payload");
+                    let patched = reference.iter().any(|(name, value)| {
+                        name.contains('\u{FFFD}') || value.as_str().is_some_and(|v| v.contains('\u{FFFD}'))
+                    });
+                    proptest::prop_assert!(patched);
+                }
+            }
+        }
+    }
+
     #[test]
     fn an_empty_body_is_an_empty_object() {
         assert_eq!(payload(b"").unwrap(), json!({}));
