@@ -6,20 +6,27 @@
 
 use hookguard_core::generic::{LinearEvent, SlackEvent};
 use hookguard_core::noma::{self, NomaEvent};
-use hookguard_core::scheme::{Linear, Noma, Slack};
-use hookguard_core::{FixedClock, LinearVerifier, NomaVerifier, Signer, SlackVerifier, receive};
+use hookguard_core::{Delivery, Error, Event, FixedClock, Signer, Verifier, receive};
 
 const NOW: u64 = 1_768_473_000; // 2026-01-15T10:30:00Z
 
-fn slack_answer(body: &[u8]) -> hookguard_core::Error {
-    let headers = Signer::<Slack>::new("s3cret")
+/// `body`, signed now, through the receive pipeline of `E`'s scheme.
+fn accept<E: Event>(body: &[u8]) -> Result<Delivery<E>, Error>
+where
+    E::Scheme: Default,
+{
+    let headers = Signer::<E::Scheme>::new("s3cret")
         .unwrap()
-        .sign(NOW, "", body)
+        .sign(NOW, "d", body)
         .unwrap();
-    let verifier = SlackVerifier::new(["s3cret"])
+    let verifier = Verifier::<E::Scheme>::new(["s3cret"])
         .unwrap()
         .with_clock(FixedClock(NOW));
-    receive::accept::<SlackEvent>(&verifier, &headers, body.to_vec()).unwrap_err()
+    receive::accept::<E>(&verifier, &headers, body.to_vec())
+}
+
+fn slack_answer(body: &[u8]) -> Error {
+    accept::<SlackEvent>(body).unwrap_err()
 }
 
 #[test]
@@ -45,37 +52,13 @@ fn a_form_url_verification_is_answered_as_json_too() {
 #[test]
 fn deeply_nested_slack_payloads_are_refused_without_a_panic() {
     let deep = "[".repeat(100_000);
-    let headers = Signer::<Slack>::new("s3cret")
-        .unwrap()
-        .sign(NOW, "", deep.as_bytes())
-        .unwrap();
-    let verifier = SlackVerifier::new(["s3cret"])
-        .unwrap()
-        .with_clock(FixedClock(NOW));
-    let error =
-        receive::accept::<SlackEvent>(&verifier, &headers, deep.clone().into_bytes()).unwrap_err();
-    assert_eq!(error.code(), "invalid_payload");
+    assert_eq!(slack_answer(deep.as_bytes()).code(), "invalid_payload");
     let form = format!("payload={}", "%5B".repeat(100_000));
-    let headers = Signer::<Slack>::new("s3cret")
-        .unwrap()
-        .sign(NOW, "", form.as_bytes())
-        .unwrap();
-    let error = receive::accept::<SlackEvent>(&verifier, &headers, form.into_bytes()).unwrap_err();
-    assert_eq!(error.code(), "invalid_payload");
+    assert_eq!(slack_answer(form.as_bytes()).code(), "invalid_payload");
 }
 
 fn noma_key(body: &str) -> Option<hookguard_core::ReplayId> {
-    let headers = Signer::<Noma>::new("s3cret")
-        .unwrap()
-        .sign(NOW, "", body.as_bytes())
-        .unwrap();
-    let verifier = NomaVerifier::new(["s3cret"])
-        .unwrap()
-        .with_clock(FixedClock(NOW));
-    let delivery = verifier
-        .receive::<NomaEvent>(&headers, body.as_bytes().to_vec())
-        .unwrap();
-    noma::dedupe_key(&delivery)
+    noma::dedupe_key(&accept::<NomaEvent>(body.as_bytes()).unwrap())
 }
 
 #[test]
@@ -102,16 +85,7 @@ fn a_noma_timestamp_spelled_twice_is_refused_not_read_one_way_by_each_parser() {
     // The freshness reader and the typed parse must agree on which member
     // is `timestamp`: one plain and one escaped spelling are two of them.
     let body = r#"{"event":"x.y","timestamp":"2026-01-15T10:30:00+00:00","timest\u0061mp":"2020-01-01T00:00:00+00:00","delivery_id":"d"}"#;
-    let headers = Signer::<Noma>::new("s3cret")
-        .unwrap()
-        .sign(NOW, "", body.as_bytes())
-        .unwrap();
-    let verifier = NomaVerifier::new(["s3cret"])
-        .unwrap()
-        .with_clock(FixedClock(NOW));
-    let error = verifier
-        .receive::<NomaEvent>(&headers, body.as_bytes().to_vec())
-        .unwrap_err();
+    let error = accept::<NomaEvent>(body.as_bytes()).unwrap_err();
     assert_eq!(error.code(), "invalid_payload");
     assert_eq!(
         error.to_string(),
@@ -119,17 +93,8 @@ fn a_noma_timestamp_spelled_twice_is_refused_not_read_one_way_by_each_parser() {
     );
 }
 
-fn linear(body: &str) -> Result<(), hookguard_core::Error> {
-    let headers = Signer::<Linear>::new("s3cret")
-        .unwrap()
-        .sign(NOW, "d", body.as_bytes())
-        .unwrap();
-    let verifier = LinearVerifier::new(["s3cret"])
-        .unwrap()
-        .with_clock(FixedClock(NOW));
-    verifier
-        .receive::<LinearEvent>(&headers, body.as_bytes().to_vec())
-        .map(|_| ())
+fn linear(body: &str) -> Result<(), Error> {
+    accept::<LinearEvent>(body.as_bytes()).map(|_| ())
 }
 
 fn linear_refusal(body: &str) -> (&'static str, String) {
@@ -151,34 +116,26 @@ fn linear_webhook_timestamp_spelled_with_an_escape_is_read_and_a_second_spelling
 
 #[test]
 fn linear_extreme_webhook_timestamps_are_refused_without_a_panic() {
-    let not_integer = (
-        "invalid_payload",
-        "invalid payload: `webhookTimestamp` is not an integer of Unix milliseconds".to_owned(),
-    );
-    assert_eq!(
-        linear_refusal(r#"{"webhookTimestamp":18446744073709551615}"#).0,
-        "timestamp_in_future"
-    );
-    assert_eq!(
-        linear_refusal(r#"{"webhookTimestamp":18446744073709551616}"#),
-        not_integer
-    );
-    assert_eq!(
-        linear_refusal(r#"{"webhookTimestamp":-99999999999999999999}"#),
-        not_integer
-    );
-    assert_eq!(
-        linear_refusal(r#"{"webhookTimestamp":1768473000000.0}"#),
-        not_integer
-    );
-    assert_eq!(
-        linear_refusal(r#"{"webhookTimestamp":1.768473e12}"#),
-        not_integer
-    );
-    assert_eq!(
-        linear_refusal(r#"{"webhookTimestamp":-0}"#).0,
-        "timestamp_too_old"
-    );
+    let not_integer = "invalid payload: `webhookTimestamp` is not an integer of Unix milliseconds";
+    for (value, code, message) in [
+        (
+            "18446744073709551615",
+            "timestamp_in_future",
+            "timestamp is further ahead than the tolerance",
+        ),
+        ("18446744073709551616", "invalid_payload", not_integer),
+        ("-99999999999999999999", "invalid_payload", not_integer),
+        ("1768473000000.0", "invalid_payload", not_integer),
+        ("1.768473e12", "invalid_payload", not_integer),
+        (
+            "-0",
+            "timestamp_too_old",
+            "timestamp is older than the tolerance",
+        ),
+    ] {
+        let body = format!(r#"{{"webhookTimestamp":{value}}}"#);
+        assert_eq!(linear_refusal(&body), (code, message.to_owned()), "{value}");
+    }
     assert_eq!(
         linear_refusal(r#"{"a":{"webhookTimestamp":1768473000000}}"#),
         (
