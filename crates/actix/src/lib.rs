@@ -42,5 +42,7 @@ pub mod testing;
 pub use self::dedupe::{Dedupe, DedupeMiddleware};
 pub use self::error::WebhookError;
 pub use self::extract::{Webhook, WebhookDelivery};
-pub use self::middleware::{Check, Gate, Receive, ReceiveCheck, Received, Verify, VerifyCheck};
+pub use self::middleware::{
+    Check, Gate, GateService, Receive, ReceiveCheck, Received, Verify, VerifyCheck,
+};
 pub use self::receive::BODY_IDLE_TIMEOUT;

@@ -43,6 +43,13 @@ pub trait Check: Clone + 'static {
     ) -> impl Future<Output = Result<(Bytes, Self::Proof), Error>> + 'static;
 }
 
+/// Middleware that runs a check before the handler: the one type behind
+/// [`Receive`] (verify and parse) and [`Verify`] (verify only).
+#[derive(Debug, Clone)]
+pub struct Gate<C> {
+    check: C,
+}
+
 /// Middleware that reads each request's payload once, under the verifier's
 /// body limit, verifies it, parses the typed event `E`, and only then calls
 /// the handler, with the event in the request's extensions (take it with
@@ -74,9 +81,7 @@ pub trait Check: Clone + 'static {
 /// resource or a scope, so a request with another method still gets
 /// actix-web's 405 instead of a webhook refusal. For the replay guard, wrap
 /// the route in [`Dedupe`](crate::Dedupe) too.
-pub struct Receive<E: Event> {
-    check: ReceiveCheck<E>,
-}
+pub type Receive<E> = Gate<ReceiveCheck<E>>;
 
 impl<E: Event> Receive<E> {
     /// Middleware that checks requests with `verifier`.
@@ -87,59 +92,6 @@ impl<E: Event> Receive<E> {
                 verifier: Rc::new(verifier),
             },
         }
-    }
-}
-
-impl<E: Event> Clone for Receive<E> {
-    fn clone(&self) -> Self {
-        Self {
-            check: self.check.clone(),
-        }
-    }
-}
-
-impl<E: Event> std::fmt::Debug for Receive<E> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Receive")
-            .field("verifier", &self.check.verifier)
-            .finish()
-    }
-}
-
-/// The check of [`Receive`]: verify and parse into `E`.
-#[doc(hidden)]
-pub struct ReceiveCheck<E: Event> {
-    verifier: Rc<Verifier<E::Scheme>>,
-}
-
-impl<E: Event> std::fmt::Debug for ReceiveCheck<E> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReceiveCheck")
-            .field("verifier", &self.verifier)
-            .finish()
-    }
-}
-
-impl<E: Event> Clone for ReceiveCheck<E> {
-    fn clone(&self) -> Self {
-        Self {
-            verifier: Rc::clone(&self.verifier),
-        }
-    }
-}
-
-impl<E: Event> Check for ReceiveCheck<E> {
-    type Proof = Received<E>;
-
-    async fn check(
-        self,
-        request: HttpRequest,
-        mut payload: Payload,
-    ) -> Result<(Bytes, Received<E>), Error> {
-        let delivery = receive::<E>(&self.verifier, request.headers(), &mut payload).await?;
-        let body = delivery.body.clone();
-        let verifier = Verifier::clone(&self.verifier);
-        Ok((body, Received { delivery, verifier }))
     }
 }
 
@@ -167,9 +119,7 @@ impl<E: Event> Check for ReceiveCheck<E> {
 /// ```
 ///
 /// Wrap the route, as for [`Receive`], so other methods still get 405.
-pub struct Verify<S: Scheme> {
-    check: VerifyCheck<S>,
-}
+pub type Verify<S> = Gate<VerifyCheck<S>>;
 
 impl<S: Scheme> Verify<S> {
     /// Middleware that checks requests with `verifier`.
@@ -183,42 +133,49 @@ impl<S: Scheme> Verify<S> {
     }
 }
 
-impl<S: Scheme> Clone for Verify<S> {
-    fn clone(&self) -> Self {
-        Self {
-            check: self.check.clone(),
-        }
-    }
-}
-
-impl<S: Scheme> std::fmt::Debug for Verify<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Verify")
-            .field("verifier", &self.check.verifier)
-            .finish()
-    }
-}
-
-/// The check of [`Verify`]: verify only.
+/// The check of [`Receive`]: verify and parse into `E`.
 #[doc(hidden)]
-pub struct VerifyCheck<S: Scheme> {
-    verifier: Rc<Verifier<S>>,
+pub struct ReceiveCheck<E: Event> {
+    verifier: Rc<Verifier<E::Scheme>>,
 }
 
-impl<S: Scheme> std::fmt::Debug for VerifyCheck<S> {
+impl<E: Event> std::fmt::Debug for ReceiveCheck<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VerifyCheck")
+        f.debug_struct("Receive")
             .field("verifier", &self.verifier)
             .finish()
     }
 }
 
-impl<S: Scheme> Clone for VerifyCheck<S> {
+// By hand: a derive would ask `E: Clone`, which the `Rc` does not need.
+impl<E: Event> Clone for ReceiveCheck<E> {
     fn clone(&self) -> Self {
         Self {
             verifier: Rc::clone(&self.verifier),
         }
     }
+}
+
+impl<E: Event> Check for ReceiveCheck<E> {
+    type Proof = Received<E>;
+
+    async fn check(
+        self,
+        request: HttpRequest,
+        mut payload: Payload,
+    ) -> Result<(Bytes, Received<E>), Error> {
+        let delivery = receive::<E>(&self.verifier, request.headers(), &mut payload).await?;
+        let body = delivery.body.clone();
+        let verifier = Verifier::clone(&self.verifier);
+        Ok((body, Received { delivery, verifier }))
+    }
+}
+
+/// The check of [`Verify`]: verify only.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct VerifyCheck<S: Scheme> {
+    verifier: Rc<Verifier<S>>,
 }
 
 impl<S: Scheme> Check for VerifyCheck<S> {
@@ -233,65 +190,41 @@ impl<S: Scheme> Check for VerifyCheck<S> {
     }
 }
 
-impl<E, Inner, B> Transform<Inner, ServiceRequest> for Receive<E>
+impl<C, Inner, B> Transform<Inner, ServiceRequest> for Gate<C>
 where
-    E: Event,
+    C: Check,
     Inner:
         Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: MessageBody + 'static,
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Transform = Gate<ReceiveCheck<E>, Inner>;
+    type Transform = GateService<C, Inner>;
     type InitError = ();
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: Inner) -> Self::Future {
-        ready(Ok(Gate::new(self.check.clone(), service)))
+        ready(Ok(GateService {
+            service: Rc::new(service),
+            check: self.check.clone(),
+        }))
     }
 }
 
-impl<S, Inner, B> Transform<Inner, ServiceRequest> for Verify<S>
-where
-    S: Scheme,
-    Inner:
-        Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
-    B: MessageBody + 'static,
-{
-    type Response = ServiceResponse<EitherBody<B>>;
-    type Error = actix_web::Error;
-    type Transform = Gate<VerifyCheck<S>, Inner>;
-    type InitError = ();
-    type Future = Ready<Result<Self::Transform, Self::InitError>>;
-
-    fn new_transform(&self, service: Inner) -> Self::Future {
-        ready(Ok(Gate::new(self.check.clone(), service)))
-    }
-}
-
-/// The service [`Receive`] and [`Verify`] wrap around a handler.
+/// The service a [`Gate`] wraps around a handler.
 #[doc(hidden)]
-pub struct Gate<C, Inner> {
+pub struct GateService<C, Inner> {
     service: Rc<Inner>,
     check: C,
 }
 
-impl<C, Inner> Gate<C, Inner> {
-    fn new(check: C, service: Inner) -> Self {
-        Self {
-            service: Rc::new(service),
-            check,
-        }
-    }
-}
-
-impl<C, Inner> std::fmt::Debug for Gate<C, Inner> {
+impl<C, Inner> std::fmt::Debug for GateService<C, Inner> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Gate").finish_non_exhaustive()
+        f.debug_struct("GateService").finish_non_exhaustive()
     }
 }
 
-impl<C, Inner, B> Service<ServiceRequest> for Gate<C, Inner>
+impl<C, Inner, B> Service<ServiceRequest> for GateService<C, Inner>
 where
     C: Check,
     Inner:
