@@ -98,6 +98,7 @@ fn a_retired_secret_authenticates_nothing<S: Scheme + Default>() {
 
 #[test]
 fn a_retired_secret_authenticates_nothing_in_any_scheme() {
+    let _serial = serial();
     a_retired_secret_authenticates_nothing::<Nomos>();
     a_retired_secret_authenticates_nothing::<Noma>();
     a_retired_secret_authenticates_nothing::<StandardWebhooks>();
@@ -107,6 +108,7 @@ fn a_retired_secret_authenticates_nothing_in_any_scheme() {
 
 #[test]
 fn a_retired_secret_is_passed_over_for_a_later_one_that_matches() {
+    let _serial = serial();
     // Stripe headers may carry several `v1` entries: one per secret the
     // sender signs with during its own rotation.
     let old = Signer::<Stripe>::new("old")
@@ -140,6 +142,7 @@ fn a_retired_secret_is_passed_over_for_a_later_one_that_matches() {
 
 #[test]
 fn a_retiring_secret_cannot_be_revived_by_the_sender_choosing_the_time() {
+    let _serial = serial();
     // The signed timestamp is the sender's (an attacker holding the old
     // secret picks it); retirement goes by the verifier's clock only.
     let verifier = Verifier::<Nomos>::new(["current"])
@@ -157,6 +160,18 @@ fn a_retiring_secret_cannot_be_revived_by_the_sender_choosing_the_time() {
     );
 }
 
+/// Runs the tests of this file one at a time. `tracing` caches per log
+/// line whether anyone listens; a test thread that meets a line first,
+/// with no subscriber, can race the capturing test's subscriber and leave
+/// the line cached as unheard (seen as an empty capture, about one run in
+/// three, only under parallel tests).
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Everything logged while `run` runs, as text.
 fn logged(run: impl FnOnce()) -> String {
     let logs = Captured::default();
@@ -168,6 +183,7 @@ fn logged(run: impl FnOnce()) -> String {
 
 #[test]
 fn a_match_on_a_retiring_secret_is_logged_once_a_minute_without_the_secret() {
+    let _serial = serial();
     let clock = Arc::new(ManualClock::new(NOW));
     let verifier = Verifier::<Nomos>::new(["current-secret-text"])
         .unwrap()
@@ -239,6 +255,7 @@ fn a_match_on_a_retiring_secret_is_logged_once_a_minute_without_the_secret() {
 
 #[test]
 fn a_verifier_whose_every_secret_retired_warns_on_each_refusal() {
+    let _serial = serial();
     let verifier = Verifier::<GitHub>::new(["gone-secret-text"])
         .unwrap()
         .with_retiring_secret("gone-too-secret-text", NOW)

@@ -30,7 +30,12 @@ impl Captured {
             .with_ansi(false)
             .with_max_level(tracing::Level::DEBUG)
             .finish();
-        tracing::subscriber::set_default(subscriber)
+        let guard = tracing::subscriber::set_default(subscriber);
+        // Another test thread may have met a log line first, with no
+        // subscriber of its own, and cached "nobody listens" for it:
+        // recompute now that this thread's subscriber is in place.
+        tracing::callsite::rebuild_interest_cache();
+        guard
     }
 
     /// What was logged so far.
