@@ -172,25 +172,57 @@ pub(crate) fn free_address() -> SocketAddr {
     format!("127.0.0.1:{port}").parse().unwrap()
 }
 
+/// The address in the child's first stderr line, `listening on
+/// http://ADDR/PATH for …`, read a byte at a time so nothing after it is
+/// taken from the pipe.
+fn announced_address(stderr: &mut ChildStderr, child: &mut Child) -> SocketAddr {
+    let mut line = Vec::new();
+    let mut byte = [0];
+    while line.last() != Some(&b'\n') {
+        match stderr.read(&mut byte) {
+            Ok(1) => line.push(byte[0]),
+            _ => panic!(
+                "hookguard listen exited before listening ({:?}): {}",
+                child.wait().ok(),
+                String::from_utf8_lossy(&line)
+            ),
+        }
+    }
+    let line = String::from_utf8_lossy(&line).into_owned();
+    line.split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|address| address.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+}
+
 impl Listener {
     pub(crate) fn start(arguments: &[&str], stdout: Stdout) -> Self {
-        let address = free_address();
+        // Port 0: the child binds a port of its own and says which. A port
+        // picked here and handed over could be taken by a parallel test
+        // first, and the readiness probe would then find that test's server.
         let mut child = Command::new(env!("CARGO_BIN_EXE_hookguard"))
             .arg("listen")
             .args(arguments)
-            .args(["--addr", &address.to_string()])
+            .args(["--addr", "127.0.0.1:0"])
             .env_remove("RUST_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(if stdout == Stdout::Collected {
-                Stdio::null()
-            } else {
-                Stdio::piped()
-            })
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let lines = Arc::new(Mutex::new(Vec::new()));
-        let (mut kept_stdout, kept_stderr) = (None, child.stderr.take());
+        let mut stderr = child.stderr.take().unwrap();
+        let address = announced_address(&mut stderr, &mut child);
+        // A collected listener's logs are drained; the others' stay unread
+        // (a stalled reader) or are read at exit (`Listener::stderr`).
+        let kept_stderr = if stdout == Stdout::Collected {
+            std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+            None
+        } else {
+            Some(stderr)
+        };
+        let mut kept_stdout = None;
         match stdout {
             Stdout::Collected => {
                 let reader = BufReader::new(child.stdout.take().unwrap());
@@ -203,18 +235,6 @@ impl Listener {
             }
             Stdout::Stalled => kept_stdout = child.stdout.take(),
             Stdout::Closed => drop(child.stdout.take()),
-        }
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(address).is_err() {
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "hookguard listen exited early"
-            );
-            assert!(
-                Instant::now() < deadline,
-                "hookguard listen did not start on {address}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
         }
         Self {
             child,
