@@ -39,22 +39,29 @@ impl Headers for HeaderMap {
     }
 }
 
-/// The value of `header`, which may appear at most once,
-/// exactly as received.
+/// The value of `header`, which may appear at most once, exactly as
+/// received: bytes that are all visible ASCII or tabs, what
+/// `http::HeaderValue::to_str` accepts.
 ///
 /// A field repeated in the request is malformed: two signature headers could
-/// otherwise be read differently by a proxy and by us.
+/// otherwise be read differently by a proxy and by us. The value stays
+/// bytes: the signature parsers read bytes, and turning a value into `&str`
+/// costs a UTF-8 check per header that they have no use for.
 pub(crate) fn optional<'h>(
     headers: &'h dyn Headers,
     header: &'static HeaderName,
-) -> Result<Option<&'h str>, Error> {
-    let name = header.as_str();
+) -> Result<Option<&'h [u8]>, Error> {
     match headers.field(header) {
         HeaderField::Absent => Ok(None),
-        HeaderField::Repeated => Err(Error::malformed(name, "header appears more than once")),
-        HeaderField::Once(value) => visible_ascii(value)
-            .map(Some)
-            .ok_or(Error::malformed(name, "value is not visible ASCII")),
+        HeaderField::Repeated => Err(Error::malformed(
+            header.as_str(),
+            "header appears more than once",
+        )),
+        HeaderField::Once(value) if is_visible_ascii(value) => Ok(Some(value)),
+        HeaderField::Once(_) => Err(Error::malformed(
+            header.as_str(),
+            "value is not visible ASCII",
+        )),
     }
 }
 
@@ -62,20 +69,34 @@ pub(crate) fn optional<'h>(
 pub(crate) fn required<'h>(
     headers: &'h dyn Headers,
     header: &'static HeaderName,
-) -> Result<&'h str, Error> {
+) -> Result<&'h [u8], Error> {
     optional(headers, header)?.ok_or(Error::MissingHeader {
         name: header.as_str(),
     })
 }
 
-/// `value` as text when every byte is visible ASCII or a tab: what
+/// [`optional`] as text, for the values an event reports.
+pub(crate) fn optional_text<'h>(
+    headers: &'h dyn Headers,
+    header: &'static HeaderName,
+) -> Result<Option<&'h str>, Error> {
+    optional(headers, header)?
+        .map(|value| {
+            // Visible ASCII is UTF-8, so this never refuses.
+            std::str::from_utf8(value)
+                .map_err(|_| Error::malformed(header.as_str(), "value is not visible ASCII"))
+        })
+        .transpose()
+}
+
+/// Whether every byte of `value` is visible ASCII or a tab: what
 /// `http::HeaderValue::to_str` accepts.
 ///
 /// It runs on every signature header, so it first checks eight bytes at a
 /// time for any byte outside `0x20..=0x7E` (exact: it never passes a byte
 /// it should not); only a value with one (a tab, or a bad byte) is
 /// checked byte by byte.
-fn visible_ascii(value: &[u8]) -> Option<&str> {
+fn is_visible_ascii(value: &[u8]) -> bool {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let words = value.chunks_exact(8);
@@ -90,15 +111,10 @@ fn visible_ascii(value: &[u8]) -> Option<&str> {
         outside | ((below | above) & HIGH)
     });
     let visible = |byte: &u8| matches!(byte, 0x20..=0x7E) || *byte == b'\t';
-    let all = if outside == 0 {
+    if outside == 0 {
         tail.iter().all(visible)
     } else {
         value.iter().all(visible)
-    };
-    if all {
-        std::str::from_utf8(value).ok()
-    } else {
-        None
     }
 }
 
@@ -111,7 +127,7 @@ pub(crate) fn unsigned<'h>(
     headers: &'h dyn Headers,
     header: &'static HeaderName,
 ) -> Result<Option<&'h str>, Error> {
-    match optional(headers, header)? {
+    match optional_text(headers, header)? {
         Some("") => Err(Error::malformed(header.as_str(), "value is empty")),
         value => Ok(value),
     }
@@ -139,34 +155,33 @@ pub(crate) fn insert_id(
 
 /// A Unix timestamp in seconds: ASCII digits only, no sign, no white space,
 /// no decimal point, no overflow.
-pub(crate) fn parse_timestamp(name: &'static str, text: &str) -> Result<u64, Error> {
-    if text.is_empty() {
+pub(crate) fn parse_timestamp(name: &'static str, digits: &[u8]) -> Result<u64, Error> {
+    // Nineteen digits never overflow 64 bits, so the common case is one
+    // pass without checked arithmetic; a longer number takes the checked
+    // pass.
+    const NEVER_OVERFLOWS: usize = 19;
+    let mut value: u64 = 0;
+    let mut not_digit = digits.is_empty();
+    for &byte in digits {
+        let digit = byte.wrapping_sub(b'0');
+        not_digit |= digit > 9;
+        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+    }
+    if not_digit {
         return Err(Error::malformed(
             name,
             "timestamp is not plain decimal digits",
         ));
     }
-    let mut value: u64 = 0;
-    let mut overflow = false;
-    for byte in text.bytes() {
-        if !byte.is_ascii_digit() {
-            return Err(Error::malformed(
-                name,
-                "timestamp is not plain decimal digits",
-            ));
-        }
-        match value
-            .checked_mul(10)
-            .and_then(|tens| tens.checked_add(u64::from(byte - b'0')))
-        {
-            Some(next) => value = next,
-            None => overflow = true,
-        }
+    if digits.len() <= NEVER_OVERFLOWS {
+        return Ok(value);
     }
-    if overflow {
-        return Err(Error::malformed(name, "timestamp overflows 64 bits"));
-    }
-    Ok(value)
+    digits
+        .iter()
+        .try_fold(0u64, |value, digit| {
+            value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+        })
+        .ok_or(Error::malformed(name, "timestamp overflows 64 bits"))
 }
 
 #[cfg(test)]
@@ -185,8 +200,8 @@ mod tests {
                 .ok()
                 .and_then(|value| value.to_str().ok().map(str::to_owned));
             assert_eq!(
-                visible_ascii(&value).map(str::to_owned),
-                http_says,
+                is_visible_ascii(&value),
+                http_says.is_some(),
                 "byte {byte:#04x} at {position}"
             );
         }
@@ -196,12 +211,12 @@ mod tests {
                 .ok()
                 .and_then(|value| value.to_str().ok().map(str::to_owned));
             assert_eq!(
-                visible_ascii(&value).map(str::to_owned),
-                http_says,
+                is_visible_ascii(&value),
+                http_says.is_some(),
                 "byte {byte:#04x}"
             );
         }
-        assert_eq!(visible_ascii(b""), Some(""));
+        assert!(is_visible_ascii(b""));
     }
 
     #[test]
@@ -221,9 +236,10 @@ mod tests {
 
     #[test]
     fn timestamps_are_digits_only() {
-        assert_eq!(parse_timestamp("t", "1614265330"), Ok(1_614_265_330));
-        assert_eq!(parse_timestamp("t", "0"), Ok(0));
-        assert_eq!(parse_timestamp("t", "007"), Ok(7));
+        assert_eq!(parse_timestamp("t", b"1614265330"), Ok(1_614_265_330));
+        assert_eq!(parse_timestamp("t", b"0"), Ok(0));
+        assert_eq!(parse_timestamp("t", b"007"), Ok(7));
+        assert_eq!(parse_timestamp("t", b"18446744073709551615"), Ok(u64::MAX));
         for bad in [
             "",
             "+1",
@@ -234,9 +250,22 @@ mod tests {
             "1e9",
             "١٢",
             "18446744073709551616",
+            "99999999999999999999",
+            "100000000000000000000",
         ] {
-            let error = parse_timestamp("t", bad).unwrap_err();
+            let error = parse_timestamp("t", bad.as_bytes()).unwrap_err();
             assert_eq!(error.code(), "malformed_header", "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn timestamps_parse_as_the_standard_library_parses_plain_digits(
+            text in "[0-9]{1,22}|[0-9+ .a-]{0,6}"
+        ) {
+            let plain_digits = !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit());
+            let expected = if plain_digits { text.parse::<u64>().ok() } else { None };
+            proptest::prop_assert_eq!(parse_timestamp("t", text.as_bytes()).ok(), expected);
         }
     }
 }

@@ -93,13 +93,44 @@ pub(crate) fn check_text(text: &str) -> Result<(), SecretError> {
 }
 
 /// Constant-time equality of a computed tag and a decoded candidate.
+///
+/// The tags are XORed eight bytes at a time and the differences ORed
+/// together, with no branch and no early exit on their contents; `subtle`
+/// then turns the one word left into the answer in constant time. A
+/// byte-by-byte `subtle` compare does the same work with a barrier per
+/// byte, which costs more than the rest of parsing a signature header.
 pub(crate) fn tags_equal(computed: &[u8; TAG_LEN], candidate: &[u8; TAG_LEN]) -> bool {
-    computed.ct_eq(candidate).into()
+    let word = |bytes: &[u8]| {
+        let mut word = [0; 8];
+        word.copy_from_slice(bytes);
+        u64::from_ne_bytes(word)
+    };
+    let difference = computed
+        .chunks_exact(8)
+        .zip(candidate.chunks_exact(8))
+        .fold(0, |difference, (computed, candidate)| {
+            difference | (word(computed) ^ word(candidate))
+        });
+    difference.ct_eq(&0).into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_are_equal_only_when_every_byte_is() {
+        let tag: [u8; TAG_LEN] = std::array::from_fn(|index| index as u8 * 7);
+        assert!(tags_equal(&tag, &tag));
+        for position in 0..TAG_LEN {
+            for bit in 0..8 {
+                let mut other = tag;
+                other[position] ^= 1 << bit;
+                assert!(!tags_equal(&tag, &other), "byte {position}, bit {bit}");
+            }
+        }
+        assert!(!tags_equal(&[0; TAG_LEN], &[0xFF; TAG_LEN]));
+    }
 
     #[test]
     fn debug_never_shows_the_secret() {

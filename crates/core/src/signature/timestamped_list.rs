@@ -76,7 +76,7 @@ impl<T: TimestampedList> Sealed for T {
             T::header().as_str(),
             header::required(headers, T::header())?,
         )?;
-        let message: [&[u8]; 3] = [list.timestamp_text.as_bytes(), T::FORMAT.joiner, body];
+        let message: [&[u8]; 3] = [list.timestamp_text, T::FORMAT.joiner, body];
         let index = matching_secret(secrets, &message, || list.candidates())
             .ok_or(Error::SignatureMismatch)?;
         Ok(Verification::matched(index, Some(list.timestamp)))
@@ -120,22 +120,26 @@ const KEPT: usize = 4;
 struct List<'h> {
     format: Format,
     name: &'static str,
-    value: &'h str,
-    timestamp_text: &'h str,
+    value: &'h [u8],
+    timestamp_text: &'h [u8],
     timestamp: u64,
-    kept: [&'h str; KEPT],
+    kept: [&'h [u8]; KEPT],
     candidate_count: usize,
 }
 
 impl<'h> List<'h> {
-    fn parse(format: Format, name: &'static str, value: &'h str) -> Result<Self, Error> {
+    /// Inlined into each scheme's check, so that `format`'s names are
+    /// constants there and comparing a key with one is a compare of a byte
+    /// or two, not a call.
+    #[inline(always)]
+    fn parse(format: Format, name: &'static str, value: &'h [u8]) -> Result<Self, Error> {
         let mut timestamp_text = None;
-        let mut kept = [""; KEPT];
+        let mut kept: [&[u8]; KEPT] = [b""; KEPT];
         let mut candidate_count = 0;
         let mut entry_count = 0;
         for item in items(format.separator, name, value) {
             let (key, item_value) = item?;
-            if key == format.timestamp {
+            if key == format.timestamp.as_bytes() {
                 if timestamp_text.is_some() {
                     return Err(Error::malformed(name, format.repeated_timestamp));
                 }
@@ -146,7 +150,7 @@ impl<'h> List<'h> {
             if entry_count > MAX_ENTRIES {
                 return Err(Error::malformed(name, "more than 16 signature entries"));
             }
-            if key == format.version {
+            if key == format.version.as_bytes() {
                 if let Some(slot) = kept.get_mut(candidate_count) {
                     *slot = item_value;
                 }
@@ -173,7 +177,7 @@ impl<'h> List<'h> {
         let rest = (self.candidate_count > KEPT).then(|| {
             items(self.format.separator, self.name, self.value)
                 .flatten()
-                .filter(|(key, _)| *key == self.format.version)
+                .filter(|(key, _)| *key == self.format.version.as_bytes())
                 .skip(KEPT)
                 .map(|(_, value)| value)
         });
@@ -191,7 +195,7 @@ impl<'h> List<'h> {
 /// A byte-level splitter that finds each separator with `memchr`'s vector
 /// search: the signature item is 64 hex digits, and a byte-at-a-time scan
 /// of it costs more than the rest of the parse.
-fn items<'v>(separator: u8, name: &'static str, value: &'v str) -> Items<'v> {
+fn items<'v>(separator: u8, name: &'static str, value: &'v [u8]) -> Items<'v> {
     Items {
         separator,
         name,
@@ -202,23 +206,22 @@ fn items<'v>(separator: u8, name: &'static str, value: &'v str) -> Items<'v> {
 struct Items<'v> {
     separator: u8,
     name: &'static str,
-    rest: Option<&'v str>,
+    rest: Option<&'v [u8]>,
 }
 
 impl<'v> Iterator for Items<'v> {
-    type Item = Result<(&'v str, &'v str), Error>;
+    type Item = Result<(&'v [u8], &'v [u8]), Error>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let rest = self.rest?;
-        // The separator and `=` are ASCII, so the byte positions are char
-        // boundaries.
-        let (item, tail) = match memchr::memchr(self.separator, rest.as_bytes()) {
+        let (item, tail) = match memchr::memchr(self.separator, rest) {
             Some(comma) => (&rest[..comma], Some(&rest[comma + 1..])),
             None => (rest, None),
         };
         self.rest = tail;
         let item = item.trim_ascii();
-        Some(match item.bytes().position(|byte| byte == b'=') {
+        Some(match item.iter().position(|&byte| byte == b'=') {
             Some(equals) => Ok((&item[..equals], &item[equals + 1..])),
             None => Err(Error::malformed(self.name, "an item has no `=`")),
         })

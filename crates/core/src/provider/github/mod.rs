@@ -50,7 +50,7 @@ impl Sealed for GitHub {
         let value = header::required(headers, &SIGNATURE)?;
         header::unsigned(headers, &DELIVERY)?;
         let candidate = value
-            .strip_prefix("sha256=")
+            .strip_prefix(b"sha256=")
             .and_then(decode_hex_tag)
             .ok_or(Error::malformed(
                 SIGNATURE.as_str(),
@@ -75,7 +75,7 @@ impl Sealed for GitHub {
 
 impl GenericSource for GitHub {
     fn topic(headers: &dyn Headers, _payload: &Value) -> Result<Option<String>, Error> {
-        Ok(header::optional(headers, &EVENT)?.map(str::to_owned))
+        Ok(header::optional_text(headers, &EVENT)?.map(str::to_owned))
     }
 
     fn id(headers: &dyn Headers, _payload: &Value) -> Option<String> {

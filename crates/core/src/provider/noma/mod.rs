@@ -70,7 +70,7 @@ impl Sealed for Noma {
             return Ok(Verification::unsigned());
         }
         let value = header::required(headers, &SIGNATURE)?;
-        let hex = value.strip_prefix("sha256=").unwrap_or(value);
+        let hex = value.strip_prefix(b"sha256=").unwrap_or(value);
         let candidate = decode_hex_tag(hex).ok_or(Error::malformed(
             SIGNATURE.as_str(),
             "expected 64 hex digits, optionally after `sha256=`",

@@ -65,20 +65,14 @@ impl Sealed for Slack {
         let timestamp_text = header::required(headers, &TIMESTAMP)?;
         let candidate =
             value
-                .strip_prefix("v0=")
+                .strip_prefix(b"v0=")
                 .and_then(decode_hex_tag)
                 .ok_or(Error::malformed(
                     SIGNATURE.as_str(),
                     "expected `v0=` and 64 hex digits",
                 ))?;
         let timestamp = header::parse_timestamp(TIMESTAMP.as_str(), timestamp_text)?;
-        let message: [&[u8]; 5] = [
-            VERSION.as_bytes(),
-            b":",
-            timestamp_text.as_bytes(),
-            b":",
-            body,
-        ];
+        let message: [&[u8]; 5] = [VERSION.as_bytes(), b":", timestamp_text, b":", body];
         let index = matching_secret(secrets, &message, || std::iter::once(Some(candidate)))
             .ok_or(Error::SignatureMismatch)?;
         Ok(Verification::matched(index, Some(timestamp)))

@@ -31,29 +31,29 @@ const KEPT: usize = 4;
 /// A header that passed the bounds, with where its first `v1` entries are;
 /// entries are decoded as they are tried, so nothing is allocated.
 pub(super) struct Entries<'h> {
-    value: &'h str,
-    kept_hmac: [&'h str; KEPT],
+    value: &'h [u8],
+    kept_hmac: [&'h [u8]; KEPT],
     hmac_count: usize,
     has_ed25519: bool,
 }
 
 impl<'h> Entries<'h> {
-    pub(super) fn parse(name: &'static str, value: &'h str) -> Result<Self, Error> {
+    pub(super) fn parse(name: &'static str, value: &'h [u8]) -> Result<Self, Error> {
         let mut count = 0;
-        let mut kept_hmac = [""; KEPT];
+        let mut kept_hmac: [&[u8]; KEPT] = [b""; KEPT];
         let (mut hmac_count, mut has_ed25519) = (0, false);
         for (version, signature) in entries(value) {
             count += 1;
             if count > MAX_ENTRIES {
                 return Err(Error::malformed(name, "more than 16 signature entries"));
             }
-            if version == Some(HMAC) {
+            if version == Some(HMAC.as_bytes()) {
                 if let Some(slot) = kept_hmac.get_mut(hmac_count) {
                     *slot = signature;
                 }
                 hmac_count += 1;
             }
-            has_ed25519 |= version == Some(ED25519);
+            has_ed25519 |= version == Some(ED25519.as_bytes());
         }
         if hmac_count == 0 && !has_ed25519 {
             return Err(Error::malformed(name, "no `v1,` or `v1a,` signature entry"));
@@ -88,9 +88,9 @@ impl<'h> Entries<'h> {
         self.of(ED25519).map(decode::<SIGNATURE_LEN>)
     }
 
-    fn of(&self, wanted: &'static str) -> impl Iterator<Item = &'h str> + 'h {
+    fn of(&self, wanted: &'static str) -> impl Iterator<Item = &'h [u8]> + 'h {
         entries(self.value)
-            .filter(move |(version, _)| *version == Some(wanted))
+            .filter(move |(version, _)| *version == Some(wanted.as_bytes()))
             .map(|(_, signature)| signature)
     }
 }
@@ -100,23 +100,22 @@ impl<'h> Entries<'h> {
 ///
 /// Byte-level, with `memchr`'s vector search for the separators: the
 /// general `str` pattern machinery costs more than the rest of the check.
-fn entries(value: &str) -> impl Iterator<Item = (Option<&str>, &str)> {
-    // ' ' and ',' are ASCII, so every split lands on a char boundary.
+fn entries(value: &[u8]) -> impl Iterator<Item = (Option<&[u8]>, &[u8])> {
     let mut rest = value;
     std::iter::from_fn(move || {
         loop {
             if rest.is_empty() {
                 return None;
             }
-            let (entry, tail) = match memchr::memchr(b' ', rest.as_bytes()) {
+            let (entry, tail) = match memchr::memchr(b' ', rest) {
                 Some(space) => (&rest[..space], &rest[space + 1..]),
-                None => (rest, ""),
+                None => (rest, &[][..]),
             };
             rest = tail;
             if entry.is_empty() {
                 continue;
             }
-            return Some(match memchr::memchr(b',', entry.as_bytes()) {
+            return Some(match memchr::memchr(b',', entry) {
                 Some(comma) => (Some(&entry[..comma]), &entry[comma + 1..]),
                 None => (None, entry),
             });
@@ -126,7 +125,7 @@ fn entries(value: &str) -> impl Iterator<Item = (Option<&str>, &str)> {
 
 /// Exactly `N` bytes of padded standard base64 (as senders write
 /// signatures); `None` otherwise.
-fn decode<const N: usize>(text: &str) -> Option<[u8; N]> {
+fn decode<const N: usize>(text: &[u8]) -> Option<[u8; N]> {
     // Room for the decoder's worst-case estimate; 64-byte signatures are
     // the longest (88 characters).
     let mut buffer = [0; SIGNATURE_LEN + 8];
@@ -149,39 +148,48 @@ mod tests {
 
     #[test]
     fn signatures_decode_only_at_their_exact_length() {
-        assert_eq!(decode::<TAG_LEN>(&b64(&[3; 32])), Some([3; 32]));
-        assert_eq!(decode::<SIGNATURE_LEN>(&b64(&[4; 64])), Some([4; 64]));
-        assert_eq!(decode::<SIGNATURE_LEN>(&b64(&[4; 63])), None);
-        assert_eq!(decode::<SIGNATURE_LEN>(&b64(&[4; 32])), None);
-        assert_eq!(decode::<TAG_LEN>(&b64(&[4; 64])), None);
-        assert_eq!(decode::<TAG_LEN>(&b64(&[3; 32]).replace('=', "A")), None);
+        assert_eq!(decode::<TAG_LEN>(b64(&[3; 32]).as_bytes()), Some([3; 32]));
+        assert_eq!(
+            decode::<SIGNATURE_LEN>(b64(&[4; 64]).as_bytes()),
+            Some([4; 64])
+        );
+        assert_eq!(decode::<SIGNATURE_LEN>(b64(&[4; 63]).as_bytes()), None);
+        assert_eq!(decode::<SIGNATURE_LEN>(b64(&[4; 32]).as_bytes()), None);
+        assert_eq!(decode::<TAG_LEN>(b64(&[4; 64]).as_bytes()), None);
+        assert_eq!(
+            decode::<TAG_LEN>(b64(&[3; 32]).replace('=', "A").as_bytes()),
+            None
+        );
     }
 
     #[test]
     fn seventeen_entries_are_malformed_sixteen_are_not() {
         let entry = format!("v1a,{}", b64(&[1; 64]));
         let sixteen = vec![entry.as_str(); 16].join(" ");
-        assert!(Entries::parse("webhook-signature", &sixteen).is_ok());
+        assert!(Entries::parse("webhook-signature", sixteen.as_bytes()).is_ok());
         let seventeen = format!("{sixteen} v2,x");
         assert_eq!(
-            Entries::parse("webhook-signature", &seventeen).err(),
+            Entries::parse("webhook-signature", seventeen.as_bytes()).err(),
             Some(Error::malformed(
                 "webhook-signature",
                 "more than 16 signature entries"
             ))
         );
         // Runs of spaces are not entries.
-        assert!(Entries::parse("webhook-signature", &format!("{sixteen}    ")).is_ok());
+        assert!(Entries::parse("webhook-signature", format!("{sixteen}    ").as_bytes()).is_ok());
     }
 
     #[test]
     fn a_header_needs_an_entry_of_a_known_version() {
         for bad in ["", "v2,abc", "v1abc", "V1,abc v1A,abc", "  "] {
-            assert!(Entries::parse("webhook-signature", bad).is_err(), "{bad:?}");
+            assert!(
+                Entries::parse("webhook-signature", bad.as_bytes()).is_err(),
+                "{bad:?}"
+            );
         }
         for good in ["v1,", "v1a,!!", "junk v1,x"] {
             assert!(
-                Entries::parse("webhook-signature", good).is_ok(),
+                Entries::parse("webhook-signature", good.as_bytes()).is_ok(),
                 "{good:?}"
             );
         }

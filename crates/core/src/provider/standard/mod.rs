@@ -169,7 +169,7 @@ impl Sealed for StandardWebhooks {
         }
         let timestamp = header::parse_timestamp(timestamp_name, timestamp_text)?;
         let entries = Entries::parse(signature_name, signatures)?;
-        let message: [&[u8]; 5] = [id.as_bytes(), b".", timestamp_text.as_bytes(), b".", body];
+        let message: [&[u8]; 5] = [id, b".", timestamp_text, b".", body];
         if let Some(index) = matching_secret(secrets, &message, || entries.hmac_tags()) {
             return Ok(Verification::matched(index, Some(timestamp)));
         }
@@ -249,7 +249,8 @@ impl GenericSource for StandardWebhooks {
     }
 
     fn id(headers: &dyn Headers, _payload: &Value) -> Option<String> {
-        either(headers, &ID).ok().map(|(_, id)| id.to_owned())
+        let (_, id) = either(headers, &ID).ok()?;
+        std::str::from_utf8(id).ok().map(str::to_owned)
     }
 
     fn replay_id(event: &GenericEvent<Self>, _body: &[u8]) -> Option<ReplayId> {
@@ -263,7 +264,7 @@ impl GenericSource for StandardWebhooks {
 fn either<'h>(
     headers: &'h dyn Headers,
     [standard, svix]: &'static [HeaderName; 2],
-) -> Result<(&'static str, &'h str), Error> {
+) -> Result<(&'static str, &'h [u8]), Error> {
     if let Some(value) = header::optional(headers, standard)? {
         return Ok((standard.as_str(), value));
     }
