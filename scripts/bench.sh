@@ -23,8 +23,12 @@ else
 fi
 echo "$instructions" >&2
 
+echo "== verify vs floor, in alternating batches" >&2
+paired="$(cargo run -q --release -p hookguard-bench --bin paired)"
+echo "$paired" >&2
+
 echo "== timing check" >&2
 timing="$(cargo run -q --release -p hookguard-bench --bin timing)"
 echo "$timing" >&2
 
-python3 scripts/bench_report.py "$target_dir/criterion" "$allocations" "$timing" "$instructions"
+python3 scripts/bench_report.py "$target_dir/criterion" "$allocations" "$timing" "$instructions" "$paired"

@@ -1,6 +1,6 @@
 """Turns criterion's estimates into BENCH lines and BENCHMARKS.md.
 
-Usage: bench_report.py <criterion dir> <allocations in verify> <timing output> <instruction counts>
+Usage: bench_report.py <criterion dir> <allocations in verify> <timing output> <instruction counts> <paired output>
 """
 
 import json
@@ -10,7 +10,7 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
-criterion, allocations, timing, instructions = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+criterion, allocations, timing, instructions, paired = sys.argv[1:6]
 
 
 def mean_ns(group, bench, size):
@@ -61,6 +61,12 @@ except (OSError, StopIteration):
 rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
 verdicts = [line.removeprefix("VERDICT ") for line in timing.splitlines() if line.startswith("VERDICT")] or ["not run"]
 instruction_rows = "\n".join(f"    {line}" for line in instructions.splitlines() if line.startswith("INSTR"))
+paired_rows = "\n".join(f"    {line}" for line in paired.splitlines() if line.startswith("PAIRED"))
+paired_verdicts = []
+for line in paired.splitlines():
+    if line.startswith("PAIRED"):
+        name, ratio = line.split()[1], float(line.split()[4])
+        paired_verdicts.append(f"- {name}: median ratio {ratio:.3f}, target <= 1.10: {'met' if ratio <= 1.10 else 'not met'}")
 timing_rows = "\n".join(f"    {line}" for line in timing.splitlines() if line.startswith(("TIMING", "VERDICT")))
 
 report = f"""## Verification: floor, peers, typed parse
@@ -96,6 +102,19 @@ The floor itself is {floor_margins} at 1 KiB in this run: hookguard can
 be at most that much faster than the peers, so the 9x target is met only
 where the floor's own margin exceeds 9x.
 
+### verify ÷ floor, timed in alternation
+
+`cargo run --release -p hookguard-bench --bin paired`: criterion times the
+floor for seconds, then verify; when a neighbour's load changes in between,
+the ratio of the two means moves by as much as the overhead measured. This
+harness times 500 floors, then 500 verifications (the order swapped each
+round), 1,500 rounds, and reports the medians in nanoseconds, the median of
+the per-round ratios and its quartiles:
+
+{paired_rows}
+
+{chr(10).join(paired_verdicts) or "- not run"}
+
 ### Fixed cost in instructions
 
 `scripts/instructions.sh`: callgrind counts the instructions of one 1 KiB
@@ -104,9 +123,10 @@ difference over 2,000 cancels start-up), which repeat exactly where timings
 do not. Under valgrind SHA-256 runs its portable code, not the CPU's SHA
 instructions, so the floor is far larger than on the machine and the ratio
 means little: `overhead` (verify − floor) is hookguard's own fixed cost.
-The `axum_request` line sends the load test's two routes one request at a
-time in process: `rest` is what the `Webhook` extractor adds per request
-besides the verification itself (body read, parse hand-off, logging).
+The `axum_request` line sends the load test's `/verified` and `/bare`
+routes one request at a time in process: `rest` is what the `Webhook`
+extractor adds per request besides the verification itself (body read,
+parse hand-off, logging).
 
 {instruction_rows}
 

@@ -174,19 +174,45 @@ impl Floor {
     }
 }
 
-/// The load test's axum routes (see `load_receiver`): `POST /bare` reads
-/// the body and parses it into `NomosEvent` with serde_json, `POST
-/// /verified` takes `Webhook<NomosEvent>`; both answer 204, or 400 for a
-/// body that is not an event.
-pub fn load_router(verifier: NomosVerifier) -> axum::Router {
+/// The least a Nomos receiver must do to verify by hand, for the load
+/// test's `/floor` route: split `t=<unix>,v1=<hex>` at its first comma,
+/// decode the hex and check the HMAC over `<t>.<body>` with `floor`. No
+/// freshness check, no repeated or extra items, no size limit: what
+/// hookguard adds over this is its own cost.
+#[must_use]
+pub fn floor_check_nomos(floor: &Floor, signature: &[u8], body: &[u8]) -> bool {
+    let Some(comma) = signature.iter().position(|&byte| byte == b',') else {
+        return false;
+    };
+    let (Some(timestamp), Some(hex)) = (
+        signature[..comma].strip_prefix(b"t="),
+        signature[comma + 1..].strip_prefix(b"v1="),
+    ) else {
+        return false;
+    };
+    let mut expected = [0; 32];
+    hex::decode_to_slice(hex, &mut expected).is_ok()
+        && floor.check(&[timestamp, b".", body], &expected)
+}
+
+/// The load test's axum routes (see `load_receiver`), all answering 204,
+/// or 400 for a body that is not an event (or, on `/floor`, not signed):
+///
+/// - `POST /bare` reads the body and parses it into `NomosEvent` with
+///   serde_json, as a handler without verification would;
+/// - `POST /floor` does the same after [`floor_check_nomos`];
+/// - `POST /verified` takes `Webhook<NomosEvent>`.
+pub fn load_router(verifier: NomosVerifier, floor: Floor) -> axum::Router {
+    use std::sync::Arc;
+
     use axum::body::Bytes;
-    use axum::http::StatusCode;
+    use axum::http::{HeaderMap, StatusCode};
     use axum::routing::post;
     use hookguard_axum::Webhook;
     use hookguard_core::nomos::NomosEvent;
 
-    async fn bare(body: Bytes) -> StatusCode {
-        match NomosEvent::from_slice(&body) {
+    fn parse(body: &[u8]) -> StatusCode {
+        match NomosEvent::from_slice(body) {
             Ok(event) => {
                 std::hint::black_box(event);
                 StatusCode::NO_CONTENT
@@ -194,12 +220,30 @@ pub fn load_router(verifier: NomosVerifier) -> axum::Router {
             Err(_) => StatusCode::BAD_REQUEST,
         }
     }
+    async fn bare(body: Bytes) -> StatusCode {
+        parse(&body)
+    }
     async fn verified(Webhook(event): Webhook<NomosEvent>) -> StatusCode {
         std::hint::black_box(event);
         StatusCode::NO_CONTENT
     }
+    let floor = Arc::new(floor);
+    let by_hand = move |headers: HeaderMap, body: Bytes| {
+        let floor = Arc::clone(&floor);
+        async move {
+            let signature = headers
+                .get("x-nomos-signature")
+                .map_or(&b""[..], |value| value.as_bytes());
+            if floor_check_nomos(&floor, signature, &body) {
+                parse(&body)
+            } else {
+                StatusCode::BAD_REQUEST
+            }
+        }
+    };
     axum::Router::new()
         .route("/bare", post(bare))
+        .route("/floor", post(by_hand))
         .route("/verified", post(verified))
         .with_state(verifier)
 }

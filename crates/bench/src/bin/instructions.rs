@@ -8,10 +8,11 @@
 //! ```
 //!
 //! Cases: `nomos_floor`, `nomos_verify`, `standard_floor`, `standard_verify`,
-//! each on the benchmark's 1 KiB delivery; and `axum_bare`, `axum_verified`:
-//! the load test's two routes (`load_receiver`) served in process, one
-//! request at a time, so their difference is hookguard's whole cost per
-//! request in axum, network aside.
+//! each on the benchmark's 1 KiB delivery; and `axum_bare`, `axum_floor`,
+//! `axum_verified`: the load test's routes (`load_receiver`) served in
+//! process, one request at a time, so their differences are the cost of
+//! verifying by hand and hookguard's whole cost per request in axum,
+//! network aside.
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -83,18 +84,14 @@ fn main() -> ExitCode {
                     .is_ok()
             })
         }
-        "axum_bare" | "axum_verified" => {
+        "axum_bare" | "axum_floor" | "axum_verified" => {
             let (verifier, headers, body) = nomos_delivery(SIZE, NOW);
-            let path = if case == "axum_bare" {
-                "/bare"
-            } else {
-                "/verified"
-            };
+            let path = case.replace("axum_", "/");
             axum_requests(
                 verifier.with_clock(hookguard_core::FixedClock(NOW)),
                 &headers,
                 &body,
-                path,
+                &path,
                 iterations,
             )
         }
@@ -131,7 +128,7 @@ fn axum_requests(
     use axum::body::Body;
     use tower::ServiceExt as _;
 
-    let app = hookguard_bench::load_router(verifier);
+    let app = hookguard_bench::load_router(verifier, Floor::new(NOMOS_SECRET.as_bytes()));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a runtime");

@@ -4,6 +4,10 @@
 //! - `POST /bare` reads the body and parses it with serde_json into
 //!   `NomosEvent` (the same parse hookguard runs), as a handler without
 //!   hookguard would: no verification.
+//! - `POST /floor` does the same after the least a receiver verifying by
+//!   hand must do (`hookguard_bench::floor_check_nomos`: split the header,
+//!   decode the hex, check the HMAC), so that what hookguard adds over the
+//!   HMAC itself can be told apart from the HMAC.
 //! - `POST /verified` takes `Webhook<NomosEvent>`: read under the limit,
 //!   verify, parse.
 //!
@@ -15,6 +19,7 @@
 use std::hint::black_box;
 use std::net::SocketAddr;
 
+use hookguard_bench::{Floor, floor_check_nomos};
 use hookguard_core::NomosVerifier;
 use hookguard_core::nomos::NomosEvent;
 
@@ -27,10 +32,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3100)));
     let secret = std::env::var("NOMOS_WEBHOOK_SECRET")
         .map_err(|_| "set NOMOS_WEBHOOK_SECRET to the secret the deliveries are signed with")?;
+    let floor = Floor::new(secret.as_bytes());
     let verifier = NomosVerifier::new([secret])?;
     match framework.as_str() {
-        "axum" => axum_server(address, verifier)?,
-        "actix" => actix_server(address, verifier)?,
+        "axum" => axum_server(address, verifier, floor)?,
+        "actix" => actix_server(address, verifier, floor)?,
         _ => {
             eprintln!("usage: load_receiver axum|actix 127.0.0.1:PORT");
             std::process::exit(2);
@@ -44,15 +50,15 @@ fn parse(body: &[u8]) -> Option<NomosEvent> {
     NomosEvent::from_slice(body).ok()
 }
 
-fn axum_server(address: SocketAddr, verifier: NomosVerifier) -> std::io::Result<()> {
+fn axum_server(address: SocketAddr, verifier: NomosVerifier, floor: Floor) -> std::io::Result<()> {
     tokio::runtime::Runtime::new()?.block_on(async {
         let listener = tokio::net::TcpListener::bind(address).await?;
-        axum::serve(listener, hookguard_bench::load_router(verifier)).await
+        axum::serve(listener, hookguard_bench::load_router(verifier, floor)).await
     })
 }
 
-fn actix_server(address: SocketAddr, verifier: NomosVerifier) -> std::io::Result<()> {
-    use actix_web::{App, HttpResponse, HttpServer, web};
+fn actix_server(address: SocketAddr, verifier: NomosVerifier, floor: Floor) -> std::io::Result<()> {
+    use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
     use hookguard_actix::Webhook;
 
     async fn bare(body: web::Bytes) -> HttpResponse {
@@ -64,15 +70,33 @@ fn actix_server(address: SocketAddr, verifier: NomosVerifier) -> std::io::Result
             None => HttpResponse::BadRequest().finish(),
         }
     }
+    async fn by_hand(
+        request: HttpRequest,
+        floor: web::Data<Floor>,
+        body: web::Bytes,
+    ) -> HttpResponse {
+        let signature = request
+            .headers()
+            .get("x-nomos-signature")
+            .map_or(&b""[..], |value| value.as_bytes());
+        if floor_check_nomos(&floor, signature, &body) {
+            bare(body).await
+        } else {
+            HttpResponse::BadRequest().finish()
+        }
+    }
     async fn verified(Webhook(event): Webhook<NomosEvent>) -> HttpResponse {
         black_box(event);
         HttpResponse::NoContent().finish()
     }
+    let floor = web::Data::new(floor);
     actix_web::rt::System::new().block_on(async move {
         HttpServer::new(move || {
             App::new()
                 .app_data(verifier.clone())
+                .app_data(floor.clone())
                 .route("/bare", web::post().to(bare))
+                .route("/floor", web::post().to(by_hand))
                 .route("/verified", web::post().to(verified))
         })
         .bind(address)?
