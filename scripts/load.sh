@@ -179,8 +179,10 @@ print("Method: one process per framework (`crates/bench/src/bin/load_receiver.rs
       f"Each of {rounds} rounds drives every route for {duration} s, in an order that rotates each round, and gives "
       "its own ratios; the table shows their medians, so a change in the machine's load falls on all routes. "
       "Target: the verified route reaches at least 93% of the bare route's requests per second, with zero "
-      "non-2xx answers. `floor ÷ bare` is the most any verifier can reach here (the HMAC of a 1 KiB delivery "
-      "alone); `verified ÷ floor` is what hookguard costs over the HMAC.\n")
+      "non-2xx answers. `floor ÷ bare` is about the most any verifier can reach here (the HMAC of a 1 KiB "
+      "delivery; in axum also the copy of the header map its `HeaderMap` extractor makes); `verified ÷ floor` is "
+      "what hookguard costs over verifying by hand. On a shared machine the rounds spread widely (see below): "
+      "read the medians as ±0.05.\n")
 print("| framework | verified req/s | floor req/s | bare req/s | verified ÷ bare | floor ÷ bare | verified ÷ floor | non-2xx | target |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
 for line in lines:
