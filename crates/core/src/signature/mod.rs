@@ -6,7 +6,7 @@ pub(crate) mod timestamped_list;
 
 use std::fmt;
 
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{Error, SecretError};
 use crate::header::Headers;
@@ -88,14 +88,20 @@ where
     })
 }
 
-/// The index of the secret whose tag over the bare body is `candidate`:
-/// the check of the schemes that sign only the body, once (Noma, GitHub).
+/// The check of the schemes that sign only the body, with one tag in one
+/// header (Noma, GitHub, Shopify, Linear): a `candidate` that did not
+/// decode makes `header` malformed, saying what was `expected`; otherwise
+/// the first secret whose tag over the body equals it matched.
 pub(crate) fn body_signed_with(
     secrets: &[Secret],
     body: &[u8],
-    candidate: [u8; TAG_LEN],
-) -> Result<usize, Error> {
+    header: &'static HeaderName,
+    candidate: Option<[u8; TAG_LEN]>,
+    expected: &'static str,
+) -> Result<Verification, Error> {
+    let candidate = candidate.ok_or(Error::malformed(header.as_str(), expected))?;
     matching_secret(secrets, &[body], || std::iter::once(Some(candidate)))
+        .map(|index| Verification::matched(index, None))
         .ok_or(Error::SignatureMismatch)
 }
 

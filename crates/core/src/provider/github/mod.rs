@@ -49,15 +49,14 @@ impl Sealed for GitHub {
     ) -> Result<Verification, Error> {
         let value = header::required(headers, &SIGNATURE)?;
         header::unsigned(headers, &DELIVERY)?;
-        let candidate = value
-            .strip_prefix(b"sha256=")
-            .and_then(decode_hex_tag)
-            .ok_or(Error::malformed(
-                SIGNATURE.as_str(),
-                "expected `sha256=` and 64 hex digits",
-            ))?;
-        let index = body_signed_with(secrets, body, candidate)?;
-        Ok(Verification::matched(index, None))
+        let candidate = value.strip_prefix(b"sha256=").and_then(decode_hex_tag);
+        body_signed_with(
+            secrets,
+            body,
+            &SIGNATURE,
+            candidate,
+            "expected `sha256=` and 64 hex digits",
+        )
     }
 
     fn signature_headers(

@@ -51,12 +51,13 @@ impl Sealed for Linear {
     ) -> Result<Verification, Error> {
         let value = header::required(headers, &SIGNATURE)?;
         header::unsigned(headers, &DELIVERY)?;
-        let candidate = decode_hex_tag(value).ok_or(Error::malformed(
-            SIGNATURE.as_str(),
+        body_signed_with(
+            secrets,
+            body,
+            &SIGNATURE,
+            decode_hex_tag(value),
             "expected 64 hex digits",
-        ))?;
-        let index = body_signed_with(secrets, body, candidate)?;
-        Ok(Verification::matched(index, None))
+        )
     }
 
     fn body_timestamp(&self, body: &[u8]) -> Result<Option<u64>, Error> {

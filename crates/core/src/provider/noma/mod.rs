@@ -71,12 +71,13 @@ impl Sealed for Noma {
         }
         let value = header::required(headers, &SIGNATURE)?;
         let hex = value.strip_prefix(b"sha256=").unwrap_or(value);
-        let candidate = decode_hex_tag(hex).ok_or(Error::malformed(
-            SIGNATURE.as_str(),
+        body_signed_with(
+            secrets,
+            body,
+            &SIGNATURE,
+            decode_hex_tag(hex),
             "expected 64 hex digits, optionally after `sha256=`",
-        ))?;
-        let index = body_signed_with(secrets, body, candidate)?;
-        Ok(Verification::matched(index, None))
+        )
     }
 
     fn body_timestamp(&self, body: &[u8]) -> Result<Option<u64>, Error> {
