@@ -10,8 +10,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use hookguard_bench::{
-    Floor, MESSAGE_ID, NOMOS_SECRET, PROVIDER_SECRET, STANDARD_SECRET, delivery, nomos_delivery,
-    standard_delivery, standard_key, standard_v1a_delivery,
+    Floor, NOMOS_SECRET, PROVIDER_SECRET, STANDARD_SECRET, delivery, nomos_delivery, nomos_message,
+    standard_delivery, standard_key, standard_message, standard_v1a_delivery,
 };
 use hookguard_core::nomos::NomosEvent;
 use hookguard_core::scheme::{Linear, Paddle, Scheme, Shopify, Slack};
@@ -31,11 +31,11 @@ fn nomos(c: &mut Criterion) {
         let (verifier, headers, body) = nomos_delivery(size, now);
         let timestamp = now.to_string();
         let floor = Floor::new(NOMOS_SECRET.as_bytes());
-        let expected = floor.tag(&[timestamp.as_bytes(), b".", &body]);
+        let expected = floor.tag(&nomos_message(timestamp.as_bytes(), &body));
         group.bench_function(BenchmarkId::new("floor", name), |b| {
             b.iter(|| {
                 floor.check(
-                    &[black_box(timestamp.as_bytes()), b".", black_box(&body)],
+                    &nomos_message(black_box(timestamp.as_bytes()), black_box(&body)),
                     &expected,
                 )
             })
@@ -58,23 +58,11 @@ fn standard(c: &mut Criterion) {
         let (verifier, headers, body) = standard_delivery(size, now);
         let timestamp = now.to_string();
         let floor = Floor::new(&standard_key());
-        let expected = floor.tag(&[
-            MESSAGE_ID.as_bytes(),
-            b".",
-            timestamp.as_bytes(),
-            b".",
-            &body,
-        ]);
+        let expected = floor.tag(&standard_message(timestamp.as_bytes(), &body));
         group.bench_function(BenchmarkId::new("floor", name), |b| {
             b.iter(|| {
                 floor.check(
-                    &[
-                        MESSAGE_ID.as_bytes(),
-                        b".",
-                        black_box(timestamp.as_bytes()),
-                        b".",
-                        black_box(&body),
-                    ],
+                    &standard_message(black_box(timestamp.as_bytes()), black_box(&body)),
                     &expected,
                 )
             })
@@ -123,14 +111,7 @@ fn standard_v1a(c: &mut Criterion) {
     let (verifier, headers, body) = standard_v1a_delivery(1024, now);
     assert!(verifier.verify_at(&headers, &body, now).is_ok());
     let key = SigningKey::from_bytes(&[0x42; 32]);
-    let message = [
-        MESSAGE_ID.as_bytes(),
-        b".",
-        now.to_string().as_bytes(),
-        b".",
-        &body,
-    ]
-    .concat();
+    let message = standard_message(now.to_string().as_bytes(), &body).concat();
     let signature: Signature = key.sign(&message);
     let public = key.verifying_key();
     assert!(public.verify_strict(&message, &signature).is_ok());

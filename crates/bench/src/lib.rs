@@ -37,6 +37,20 @@ fn padded(head: &str, tail: &str, size: usize) -> Vec<u8> {
     body
 }
 
+/// What a Nomos delivery signs, `<timestamp>.<body>`, in the parts a
+/// [`Floor`] takes.
+#[must_use]
+pub fn nomos_message<'a>(timestamp: &'a [u8], body: &'a [u8]) -> [&'a [u8]; 3] {
+    [timestamp, b".", body]
+}
+
+/// What a Standard Webhooks delivery signs, `<id>.<timestamp>.<body>` with
+/// [`MESSAGE_ID`], in the parts a [`Floor`] takes.
+#[must_use]
+pub fn standard_message<'a>(timestamp: &'a [u8], body: &'a [u8]) -> [&'a [u8]; 5] {
+    [MESSAGE_ID.as_bytes(), b".", timestamp, b".", body]
+}
+
 /// A signed Nomos delivery sent at `now`, and a verifier for it.
 ///
 /// # Panics
@@ -192,7 +206,7 @@ pub fn floor_check_nomos(floor: &Floor, signature: &[u8], body: &[u8]) -> bool {
     };
     let mut expected = [0; 32];
     hex::decode_to_slice(hex, &mut expected).is_ok()
-        && floor.check(&[timestamp, b".", body], &expected)
+        && floor.check(&nomos_message(timestamp, body), &expected)
 }
 
 /// The load test's axum routes (see `load_receiver`), all answering 204,

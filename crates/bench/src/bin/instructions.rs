@@ -18,7 +18,8 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 use hookguard_bench::{
-    Floor, MESSAGE_ID, NOMOS_SECRET, nomos_delivery, standard_delivery, standard_key,
+    Floor, NOMOS_SECRET, nomos_delivery, nomos_message, standard_delivery, standard_key,
+    standard_message,
 };
 
 /// The signing time of every delivery; verification is checked at it.
@@ -37,10 +38,10 @@ fn main() -> ExitCode {
         "nomos_floor" => {
             let (_, _, body) = nomos_delivery(SIZE, NOW);
             let floor = Floor::new(NOMOS_SECRET.as_bytes());
-            let expected = floor.tag(&[timestamp.as_bytes(), b".", &body]);
+            let expected = floor.tag(&nomos_message(timestamp.as_bytes(), &body));
             repeat(iterations, || {
                 floor.check(
-                    &[black_box(timestamp.as_bytes()), b".", black_box(&body)],
+                    &nomos_message(black_box(timestamp.as_bytes()), black_box(&body)),
                     &expected,
                 )
             })
@@ -56,22 +57,10 @@ fn main() -> ExitCode {
         "standard_floor" => {
             let (_, _, body) = standard_delivery(SIZE, NOW);
             let floor = Floor::new(&standard_key());
-            let expected = floor.tag(&[
-                MESSAGE_ID.as_bytes(),
-                b".",
-                timestamp.as_bytes(),
-                b".",
-                &body,
-            ]);
+            let expected = floor.tag(&standard_message(timestamp.as_bytes(), &body));
             repeat(iterations, || {
                 floor.check(
-                    &[
-                        MESSAGE_ID.as_bytes(),
-                        b".",
-                        black_box(timestamp.as_bytes()),
-                        b".",
-                        black_box(&body),
-                    ],
+                    &standard_message(black_box(timestamp.as_bytes()), black_box(&body)),
                     &expected,
                 )
             })

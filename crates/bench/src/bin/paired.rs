@@ -16,7 +16,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use hookguard_bench::{
-    Floor, MESSAGE_ID, NOMOS_SECRET, nomos_delivery, standard_delivery, standard_key,
+    Floor, NOMOS_SECRET, nomos_delivery, nomos_message, standard_delivery, standard_key,
+    standard_message,
 };
 
 /// The signing time of every delivery; verification is checked at it.
@@ -32,12 +33,12 @@ fn main() {
 
     let (verifier, headers, body) = nomos_delivery(SIZE, NOW);
     let floor = Floor::new(NOMOS_SECRET.as_bytes());
-    let expected = floor.tag(&[timestamp.as_bytes(), b".", &body]);
+    let expected = floor.tag(&nomos_message(timestamp.as_bytes(), &body));
     report(
         "nomos",
         || {
             floor.check(
-                &[black_box(timestamp.as_bytes()), b".", black_box(&body)],
+                &nomos_message(black_box(timestamp.as_bytes()), black_box(&body)),
                 &expected,
             )
         },
@@ -50,28 +51,12 @@ fn main() {
 
     let (verifier, headers, body) = standard_delivery(SIZE, NOW);
     let floor = Floor::new(&standard_key());
-    let parts = |timestamp: &[u8], body: &[u8]| -> [Vec<u8>; 5] {
-        [
-            MESSAGE_ID.as_bytes().to_vec(),
-            b".".to_vec(),
-            timestamp.to_vec(),
-            b".".to_vec(),
-            body.to_vec(),
-        ]
-    };
-    let owned = parts(timestamp.as_bytes(), &body);
-    let expected = floor.tag(&owned.each_ref().map(Vec::as_slice));
+    let expected = floor.tag(&standard_message(timestamp.as_bytes(), &body));
     report(
         "standard",
         || {
             floor.check(
-                &[
-                    MESSAGE_ID.as_bytes(),
-                    b".",
-                    black_box(timestamp.as_bytes()),
-                    b".",
-                    black_box(&body),
-                ],
+                &standard_message(black_box(timestamp.as_bytes()), black_box(&body)),
                 &expected,
             )
         },
