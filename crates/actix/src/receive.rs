@@ -6,7 +6,7 @@ use actix_web::http::header::{CONTENT_LENGTH, HeaderMap};
 use futures_util::StreamExt as _;
 use hookguard_core::receive::{ClaimSlot, accept, log_accepted, log_refusal};
 use hookguard_core::{
-    BodyReader, Delivery, Error, Event, HeaderField, Headers, Scheme, Verification, Verifier, http,
+    BodyReader, Delivery, Error, Event, HeaderField, Headers, Scheme, Verification, Verifier,
 };
 
 /// Reads, verifies and parses one delivery; logs a refusal.
@@ -96,15 +96,9 @@ async fn read_limited(
 pub(crate) struct ActixHeaders<'h>(pub(crate) &'h HeaderMap);
 
 impl Headers for ActixHeaders<'_> {
-    fn field(&self, name: &'static http::HeaderName) -> HeaderField<'_> {
-        // The core's names are lowercase constants, valid in both versions
-        // of `http`; `from_static` keeps them borrowed (no allocation).
-        let name = actix_web::http::header::HeaderName::from_static(name.as_str());
-        let mut values = self.0.get_all(name);
-        match (values.next(), values.next()) {
-            (None, _) => HeaderField::Absent,
-            (Some(value), None) => HeaderField::Once(value.as_bytes()),
-            (Some(_), Some(_)) => HeaderField::Repeated,
+    fn find<'h>(&'h self, names: &[&str], found: &mut [HeaderField<'h>]) {
+        for (name, value) in self.0.iter() {
+            HeaderField::tally(names, found, name.as_str(), value.as_bytes());
         }
     }
 }
@@ -157,22 +151,22 @@ mod tests {
 
     #[test]
     fn actix_headers_are_read_in_place_absent_once_or_repeated() {
-        static SIGNATURE: http::HeaderName = http::HeaderName::from_static("x-nomos-signature");
         let name = HeaderName::from_static("x-nomos-signature");
+        let assert_found = |headers: &HeaderMap, expected: HeaderField<'_>| {
+            let headers = ActixHeaders(headers);
+            let mut found = [HeaderField::Absent];
+            headers.find(&["x-nomos-signature"], &mut found);
+            assert_eq!(found, [expected]);
+        };
         let mut headers = HeaderMap::new();
-        assert_eq!(
-            ActixHeaders(&headers).field(&SIGNATURE),
-            HeaderField::Absent
+        headers.append(
+            HeaderName::from_static("x-other"),
+            HeaderValue::from_static("t=0"),
         );
+        assert_found(&headers, HeaderField::Absent);
         headers.append(name.clone(), HeaderValue::from_static("t=1,v1=ab"));
-        assert_eq!(
-            ActixHeaders(&headers).field(&SIGNATURE),
-            HeaderField::Once(b"t=1,v1=ab")
-        );
+        assert_found(&headers, HeaderField::Once(b"t=1,v1=ab"));
         headers.append(name, HeaderValue::from_static("t=2,v1=cd"));
-        assert_eq!(
-            ActixHeaders(&headers).field(&SIGNATURE),
-            HeaderField::Repeated
-        );
+        assert_found(&headers, HeaderField::Repeated);
     }
 }

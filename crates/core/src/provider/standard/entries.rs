@@ -42,18 +42,18 @@ impl<'h> Entries<'h> {
         let mut count = 0;
         let mut kept_hmac: [&[u8]; KEPT] = [b""; KEPT];
         let (mut hmac_count, mut has_ed25519) = (0, false);
-        for (version, signature) in entries(value) {
+        for entry in entries(value) {
             count += 1;
             if count > MAX_ENTRIES {
                 return Err(Error::malformed(name, "more than 16 signature entries"));
             }
-            if version == Some(HMAC.as_bytes()) {
+            if let Some(signature) = signature_of(entry, HMAC) {
                 if let Some(slot) = kept_hmac.get_mut(hmac_count) {
                     *slot = signature;
                 }
                 hmac_count += 1;
             }
-            has_ed25519 |= version == Some(ED25519.as_bytes());
+            has_ed25519 |= signature_of(entry, ED25519).is_some();
         }
         if hmac_count == 0 && !has_ed25519 {
             return Err(Error::malformed(name, "no `v1,` or `v1a,` signature entry"));
@@ -89,18 +89,15 @@ impl<'h> Entries<'h> {
     }
 
     fn of(&self, wanted: &'static str) -> impl Iterator<Item = &'h [u8]> + 'h {
-        entries(self.value)
-            .filter(move |(version, _)| *version == Some(wanted.as_bytes()))
-            .map(|(_, signature)| signature)
+        entries(self.value).filter_map(move |entry| signature_of(entry, wanted))
     }
 }
 
-/// Each non-empty space-separated entry as (version, signature); the
-/// version is `None` for an entry without a comma.
+/// Each non-empty space-separated entry.
 ///
-/// Byte-level, with `memchr`'s vector search for the separators: the
-/// general `str` pattern machinery costs more than the rest of the check.
-fn entries(value: &[u8]) -> impl Iterator<Item = (Option<&[u8]>, &[u8])> {
+/// Byte-level, with `memchr`'s vector search for the spaces: the general
+/// `str` pattern machinery costs more than the rest of the check.
+fn entries(value: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = value;
     std::iter::from_fn(move || {
         loop {
@@ -112,15 +109,19 @@ fn entries(value: &[u8]) -> impl Iterator<Item = (Option<&[u8]>, &[u8])> {
                 None => (rest, &[][..]),
             };
             rest = tail;
-            if entry.is_empty() {
-                continue;
+            if !entry.is_empty() {
+                return Some(entry);
             }
-            return Some(match memchr::memchr(b',', entry) {
-                Some(comma) => (Some(&entry[..comma]), &entry[comma + 1..]),
-                None => (None, entry),
-            });
         }
     })
+}
+
+/// The signature of `entry` if it is of `version`: what follows
+/// `<version>,` (an entry's version ends at its first comma). Matching the
+/// prefix costs less than searching for the comma, and only the two
+/// versions we check are ever asked for.
+fn signature_of<'h>(entry: &'h [u8], version: &str) -> Option<&'h [u8]> {
+    entry.strip_prefix(version.as_bytes())?.strip_prefix(b",")
 }
 
 /// Exactly `N` bytes of padded standard base64 (as senders write

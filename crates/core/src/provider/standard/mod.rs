@@ -20,7 +20,7 @@ use crate::ed25519_keys::{PublicKey, SecretKey};
 use crate::error::{Error, SecretError};
 use crate::event::ReplayId;
 use crate::event::generic::{GenericEvent, GenericSource, string_member};
-use crate::header::{self, Headers};
+use crate::header::{self, HeaderField, Headers};
 use crate::secret::Secret;
 use crate::signature::{Scheme, generated_value, matching_secret, sealed::Sealed};
 use crate::verification::Verification;
@@ -161,9 +161,27 @@ impl Sealed for StandardWebhooks {
         headers: &dyn Headers,
         body: &[u8],
     ) -> Result<Verification, Error> {
-        let (id_name, id) = either(headers, &ID)?;
-        let (timestamp_name, timestamp_text) = either(headers, &TIMESTAMP)?;
-        let (signature_name, signatures) = either(headers, &SIGNATURE)?;
+        let [
+            id,
+            svix_id,
+            timestamp,
+            svix_timestamp,
+            signature,
+            svix_signature,
+        ] = header::find(
+            headers,
+            [
+                &ID[0],
+                &ID[1],
+                &TIMESTAMP[0],
+                &TIMESTAMP[1],
+                &SIGNATURE[0],
+                &SIGNATURE[1],
+            ],
+        );
+        let (id_name, id) = either(&ID, [id, svix_id])?;
+        let (timestamp_name, timestamp_text) = either(&TIMESTAMP, [timestamp, svix_timestamp])?;
+        let (signature_name, signatures) = either(&SIGNATURE, [signature, svix_signature])?;
         if id.is_empty() {
             return Err(Error::malformed(id_name, "value is empty"));
         }
@@ -249,7 +267,7 @@ impl GenericSource for StandardWebhooks {
     }
 
     fn id(headers: &dyn Headers, _payload: &Value) -> Option<String> {
-        let (_, id) = either(headers, &ID).ok()?;
+        let (_, id) = either(&ID, header::find(headers, [&ID[0], &ID[1]])).ok()?;
         std::str::from_utf8(id).ok().map(str::to_owned)
     }
 
@@ -259,16 +277,17 @@ impl GenericSource for StandardWebhooks {
     }
 }
 
-/// The header under its standard name, else under its Svix name; a missing
-/// header is reported under the standard name.
+/// The header under its standard name, else under its Svix name, from
+/// the fields found under those names; a missing header is reported under
+/// the standard name.
 fn either<'h>(
-    headers: &'h dyn Headers,
     [standard, svix]: &'static [HeaderName; 2],
+    [standard_field, svix_field]: [HeaderField<'h>; 2],
 ) -> Result<(&'static str, &'h [u8]), Error> {
-    if let Some(value) = header::optional(headers, standard)? {
+    if let Some(value) = header::at_most_once(standard, standard_field)? {
         return Ok((standard.as_str(), value));
     }
-    match header::optional(headers, svix)? {
+    match header::at_most_once(svix, svix_field)? {
         Some(value) => Ok((svix.as_str(), value)),
         None => Err(Error::MissingHeader {
             name: standard.as_str(),
