@@ -53,6 +53,7 @@ impl Retirements {
     }
 
     /// Whether secret `index` no longer matches at `now`.
+    #[inline]
     pub(crate) fn is_retired(&self, index: usize, now: u64) -> bool {
         self.entry(index).is_some_and(|entry| now > entry.retire_at)
     }
@@ -64,6 +65,11 @@ impl Retirements {
 
     /// Logs, at most once a minute of `clock` time per secret, that a
     /// retiring secret matched at `now`.
+    ///
+    /// Inlined, so that a match on a secret that does not retire (every
+    /// match, for a verifier without retirements) costs a check of an
+    /// empty list and no call.
+    #[inline]
     pub(crate) fn note_match(
         &self,
         scheme: &'static str,
@@ -71,12 +77,14 @@ impl Retirements {
         now: u64,
         clock: impl FnOnce() -> u64,
     ) {
-        let Some(entry) = self.entry(index) else {
-            return;
-        };
-        // Read only for a retiring secret: the clock is a system call that
-        // every other match would pay for nothing.
-        let clock = clock();
+        // `clock` is read only for a retiring secret: it is a system call
+        // that every other match would pay for nothing.
+        if let Some(entry) = self.entry(index) {
+            Self::log_match(entry, scheme, index, now, clock());
+        }
+    }
+
+    fn log_match(entry: &Retiring, scheme: &'static str, index: usize, now: u64, clock: u64) {
         let next = entry.next_log_at.load(Ordering::Relaxed);
         // One compare-and-swap: of racing matches, one logs, the rest skip.
         if clock >= next
@@ -101,6 +109,7 @@ impl Retirements {
         }
     }
 
+    #[inline]
     fn entry(&self, index: usize) -> Option<&Retiring> {
         self.entries.iter().find(|entry| entry.index == index)
     }
