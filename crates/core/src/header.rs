@@ -91,6 +91,7 @@ pub(crate) fn optional<'h>(
 }
 
 /// The value of `field`, found under `header`, as [`optional`] reads it.
+#[inline]
 pub(crate) fn at_most_once<'h>(
     header: &'static HeaderName,
     field: HeaderField<'h>,
