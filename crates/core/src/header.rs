@@ -13,8 +13,9 @@ use crate::error::Error;
 /// checked without copying their headers. Verification asks only for the
 /// fields its scheme signs or reads, all of them in one call.
 pub trait Headers {
-    /// Looks up each of `names` (lowercase header names) in one pass over the request's
-    /// fields: `found[i]` becomes what the request holds under `names[i]`.
+    /// Looks up each of `names` (lowercase header names) in one pass over
+    /// the request's fields: `found[i]` becomes what the request holds
+    /// under `names[i]`.
     ///
     /// `found` starts all [`HeaderField::Absent`], as long as `names`; an
     /// implementation hands each of its fields to [`HeaderField::tally`].
