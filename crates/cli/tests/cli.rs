@@ -7,14 +7,16 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hookguard_redis::test_server::RedisServer;
+
+mod common;
+use common::{Listener, Stdout, temp_file};
 
 const NOW: &str = "1768473000";
 const NOMOS: &str = r#"{"id":"evt_cli","timestamp":"2026-01-15T10:30:00Z","topic":"subscription.ended","context":{"subscription":"sub_9"}}"#;
@@ -42,15 +44,6 @@ fn stdout(output: &Output) -> String {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-/// A body file in a fresh temporary folder.
-fn body_file(name: &str, body: &[u8]) -> PathBuf {
-    let folder = std::env::temp_dir().join(format!("hookguard-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
-    let path = folder.join("body");
-    std::fs::write(&path, body).unwrap();
-    path
 }
 
 /// The header lines `sign` prints, as `--header` arguments.
@@ -92,7 +85,7 @@ fn verify(provider: &str, secret: &str, headers: &[String], body: &std::path::Pa
 
 #[test]
 fn sign_prints_the_headers_a_provider_sends() {
-    let body = body_file("sign", NOMOS.as_bytes());
+    let body = temp_file("sign", NOMOS.as_bytes());
     let lines = signed("nomos", "s3cret", &body, "ignored");
     assert_eq!(lines.len(), 1);
     assert!(
@@ -107,7 +100,7 @@ fn sign_prints_the_headers_a_provider_sends() {
     let standard = signed(
         "standard",
         "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-        &body_file("spec", br#"{"test": 2432232314}"#),
+        &temp_file("spec", br#"{"test": 2432232314}"#),
         "msg_p5jXN8AQM9LWM0D4loKWxJek",
     );
     assert_eq!(standard[0], "webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek");
@@ -148,7 +141,7 @@ fn every_provider_round_trips_and_a_tampered_body_is_refused() {
         ("linear", "lin_wh_secret", r#"{"action":"create","type":"Issue","webhookTimestamp":1768473000000}"#.to_owned(), r#""topic":"Issue.create""#, r#""id":"msg_1""#),
     ];
     for (provider, secret, body, topic, id) in bodies {
-        let path = body_file(provider, body.as_bytes());
+        let path = temp_file(provider, body.as_bytes());
         let headers = signed(provider, secret, &path, "msg_1");
         let output = verify(provider, secret, &headers, &path);
         assert_eq!(
@@ -181,7 +174,7 @@ fn every_provider_round_trips_and_a_tampered_body_is_refused() {
         }
         assert_eq!(line.lines().count(), 1);
 
-        let tampered = body_file(
+        let tampered = temp_file(
             &format!("{provider}-tampered"),
             body.replace('e', "E").as_bytes(),
         );
@@ -198,7 +191,7 @@ fn every_provider_round_trips_and_a_tampered_body_is_refused() {
 #[test]
 fn verify_checks_the_published_slack_vector() {
     let body = b"token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
-    let path = body_file("slack-vector", body);
+    let path = temp_file("slack-vector", body);
     let output = hookguard(&[
         "verify",
         "--provider",
@@ -235,7 +228,7 @@ fn verify_checks_the_published_slack_vector() {
 
 #[test]
 fn verify_reports_each_refusal_with_exit_1() {
-    let body = body_file("refusals", NOMOS.as_bytes());
+    let body = temp_file("refusals", NOMOS.as_bytes());
     let headers = signed("nomos", "s3cret", &body, "");
     let refused = |output: Output| (output.status.code(), stdout(&output));
     let line = |code: &str| (Some(1), format!("{{\"ok\":false,\"error\":\"{code}\"}}\n"));
@@ -303,7 +296,7 @@ fn verify_reports_each_refusal_with_exit_1() {
 
 #[test]
 fn usage_errors_exit_2_with_the_reason() {
-    let body = body_file("usage", NOMOS.as_bytes());
+    let body = temp_file("usage", NOMOS.as_bytes());
     let path = body.to_str().unwrap();
     let cases: [(&[&str], &str); 6] = [
         (
@@ -391,7 +384,7 @@ fn usage_errors_exit_2_with_the_reason() {
 
 #[test]
 fn secret_env_keeps_the_secret_out_of_the_arguments() {
-    let body = body_file("env", NOMOS.as_bytes());
+    let body = temp_file("env", NOMOS.as_bytes());
     let headers = signed("nomos", "from-the-environment", &body, "");
     let output = Command::new(env!("CARGO_BIN_EXE_hookguard"))
         .args([
@@ -413,83 +406,13 @@ fn secret_env_keeps_the_secret_out_of_the_arguments() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
-/// A `hookguard listen` child, killed when dropped; its stdout lines are
-/// collected as they come.
-struct Listener {
-    child: Child,
-    address: SocketAddr,
-    lines: Arc<Mutex<Vec<String>>>,
-}
-
-impl Listener {
-    fn start(provider: &str, secret: &str, dedupe: Option<&str>) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let address: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let mut arguments = vec![
-            "listen".to_owned(),
-            "--provider".into(),
-            provider.into(),
-            "--secret".into(),
-            secret.into(),
-            "--addr".into(),
-            address.to_string(),
-        ];
-        if let Some(dedupe) = dedupe {
-            arguments.extend(["--dedupe".to_owned(), dedupe.to_owned()]);
-        }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hookguard"))
-            .args(&arguments)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let reader = BufReader::new(child.stdout.take().unwrap());
-        let collected = Arc::clone(&lines);
-        std::thread::spawn(move || {
-            for line in reader.lines().map_while(Result::ok) {
-                collected.lock().unwrap().push(line);
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(address).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "hookguard listen did not start on {address}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Self {
-            child,
-            address,
-            lines,
-        }
+/// A `hookguard listen` child for `provider`, its stdout lines collected.
+fn listen(provider: &str, secret: &str, dedupe: Option<&str>) -> Listener {
+    let mut arguments = vec!["--provider", provider, "--secret", secret];
+    if let Some(dedupe) = dedupe {
+        arguments.extend(["--dedupe", dedupe]);
     }
-
-    fn url(&self) -> String {
-        format!("http://{}/", self.address)
-    }
-
-    /// The lines printed so far, once `count` have arrived (or time is up).
-    fn lines_after(&self, count: usize) -> Vec<String> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.lines.lock().unwrap().len() < count && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        self.lines.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    Listener::start(&arguments, Stdout::Collected)
 }
 
 fn send(arguments: &[&str]) -> Output {
@@ -498,7 +421,7 @@ fn send(arguments: &[&str]) -> Output {
 
 #[test]
 fn send_to_listen_for_nomos_with_duplicates_printed_once() {
-    let listener = Listener::start("nomos", "s3cret", Some("memory"));
+    let listener = listen("nomos", "s3cret", Some("memory"));
     let url = listener.url();
     let generated = send(&[
         "--provider",
@@ -517,7 +440,7 @@ fn send_to_listen_for_nomos_with_duplicates_printed_once() {
         stderr(&generated)
     );
 
-    let body = body_file("send-nomos", NOMOS.as_bytes());
+    let body = temp_file("send-nomos", NOMOS.as_bytes());
     let path = body.to_str().unwrap();
     let first = send(&[
         "--provider",
@@ -575,7 +498,7 @@ fn send_to_listen_for_nomos_with_duplicates_printed_once() {
 
 #[test]
 fn send_to_listen_for_noma() {
-    let listener = Listener::start("noma", "noma-secret", None);
+    let listener = listen("noma", "noma-secret", None);
     for topic in ["content.published", "content.deleted", "auth.login.success"] {
         let output = send(&[
             "--provider",
@@ -625,7 +548,7 @@ fn send_to_listen_for_the_four_newer_providers() {
         ("paddle", "pdl_ntfset_secret", "transaction.completed"),
         ("linear", "lin_wh_secret", "Issue.create"),
     ] {
-        let listener = Listener::start(provider, secret, Some("memory"));
+        let listener = listen(provider, secret, Some("memory"));
         let output = send(&[
             "--provider",
             provider,
@@ -721,8 +644,8 @@ fn two_listeners_sharing_redis_print_every_event_exactly_once() {
             }
         },
     };
-    let first = Listener::start("nomos", "shared", Some(&url));
-    let second = Listener::start("nomos", "shared", Some(&url));
+    let first = listen("nomos", "shared", Some(&url));
+    let second = listen("nomos", "shared", Some(&url));
     let run = format!(
         "{}{}",
         std::process::id(),
@@ -738,7 +661,7 @@ fn two_listeners_sharing_redis_print_every_event_exactly_once() {
     let deliveries: Vec<_> = (0..EVENTS)
         .map(|n| {
             let body = format!(r#"{{"id":"evt_{run}_{n}","timestamp":"2026-01-15T10:30:00Z","topic":"subscription.ended","context":{{"subscription":"sub_{n}"}}}}"#);
-            let path = body_file(&format!("redis-{n}"), body.as_bytes());
+            let path = temp_file(&format!("redis-{n}"), body.as_bytes());
             let output = hookguard(&["sign", "--provider", "nomos", "--secret", "shared", "--body-file", path.to_str().unwrap(), "--timestamp", &now.to_string()]);
             let headers = stdout(&output)
                 .lines()

@@ -331,7 +331,7 @@ fn send_signs_with_the_signing_key_from_the_environment() {
         &["--provider", "standard", "--public-key", PUBLIC_KEY_SPKI],
         Stdout::Collected,
     );
-    let url = format!("http://{}/", listener.address);
+    let url = listener.url();
     let sent = hookguard_with_env(
         &[
             "send",

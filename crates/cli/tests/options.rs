@@ -96,7 +96,7 @@ fn secret_file_gives_its_first_line_to_sign_verify_send_and_listen() {
         "--secret-file",
         secret_path,
         "--url",
-        &format!("http://{}/", listener.address),
+        &listener.url(),
         "--topic",
         "test.event",
     ]);
@@ -400,7 +400,7 @@ fn send_id_makes_a_duplicate_and_send_header_replaces_a_signature() {
         ],
         Stdout::Collected,
     );
-    let url = format!("http://{}/", listener.address);
+    let url = listener.url();
     let twice = |extra: &[&str]| {
         let output = send(
             &[

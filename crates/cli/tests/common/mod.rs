@@ -8,6 +8,7 @@ use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, ChildStderr, ChildStdout, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,11 +25,17 @@ pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A file in a fresh temporary folder of this test process.
+/// A new file in a temporary folder of this test process.
+///
+/// Each call gets its own path, numbered after `name`: tests run in
+/// parallel, and two that rewrote one shared path would truncate it under
+/// the other's `hookguard` child while it reads the body, which then fails
+/// to verify for a reason that has nothing to do with the test.
 pub(crate) fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
     let folder = std::env::temp_dir().join(format!("hookguard-cli-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
-    let path = folder.join(name);
+    let path = folder.join(format!("{name}-{}", NEXT.fetch_add(1, Ordering::Relaxed)));
     std::fs::write(&path, contents).unwrap();
     path
 }
@@ -245,12 +252,20 @@ impl Listener {
         }
     }
 
-    /// The lines printed so far, once `count` have arrived (or 10 s passed).
+    /// The root URL the child listens on.
+    pub(crate) fn url(&self) -> String {
+        format!("http://{}/", self.address)
+    }
+
+    /// The lines printed so far, once `count` have arrived (or 10 s passed)
+    /// and 100 ms more, so that a line too many, a duplicate printed twice,
+    /// is among them.
     pub(crate) fn lines_after(&self, count: usize) -> Vec<String> {
         let deadline = Instant::now() + Duration::from_secs(10);
         while self.lines.lock().unwrap().len() < count && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(20));
         }
+        std::thread::sleep(Duration::from_millis(100));
         self.lines.lock().unwrap().clone()
     }
 
