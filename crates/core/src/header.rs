@@ -64,75 +64,93 @@ impl Headers for HeaderMap {
     }
 }
 
-/// The fields `names` of a request, found in one pass (see
-/// [`Headers::find`]).
+/// A header a scheme asked for, with what the request holds under it: the
+/// rules every scheme reads its headers by.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Found<'h> {
+    name: &'static str,
+    field: HeaderField<'h>,
+}
+
+/// The fields `names` (lowercase header names) of a request, found in one
+/// pass (see [`Headers::find`]), each with its name.
+///
+/// Names are plain `&str`, not `HeaderName`s: `HeaderName::as_str` is a
+/// match and a call per name, on every delivery.
+#[inline]
 pub(crate) fn find<'h, const N: usize>(
     headers: &'h dyn Headers,
-    names: [&'static HeaderName; N],
-) -> [HeaderField<'h>; N] {
-    let mut found = [HeaderField::Absent; N];
-    headers.find(&names.map(HeaderName::as_str), &mut found);
-    found
-}
-
-/// The value of `header`, which may appear at most once, exactly as
-/// received: bytes that are all visible ASCII or tabs, what
-/// `http::HeaderValue::to_str` accepts.
-///
-/// A field repeated in the request is malformed: two signature headers could
-/// otherwise be read differently by a proxy and by us. The value stays
-/// bytes: the signature parsers read bytes, and turning a value into `&str`
-/// costs a UTF-8 check per header that they have no use for.
-pub(crate) fn optional<'h>(
-    headers: &'h dyn Headers,
-    header: &'static HeaderName,
-) -> Result<Option<&'h [u8]>, Error> {
-    let [field] = find(headers, [header]);
-    at_most_once(header, field)
-}
-
-/// The value of `field`, found under `header`, as [`optional`] reads it.
-#[inline]
-pub(crate) fn at_most_once<'h>(
-    header: &'static HeaderName,
-    field: HeaderField<'h>,
-) -> Result<Option<&'h [u8]>, Error> {
-    match field {
-        HeaderField::Absent => Ok(None),
-        HeaderField::Repeated => Err(Error::malformed(
-            header.as_str(),
-            "header appears more than once",
-        )),
-        HeaderField::Once(value) if is_visible_ascii(value) => Ok(Some(value)),
-        HeaderField::Once(_) => Err(Error::malformed(
-            header.as_str(),
-            "value is not visible ASCII",
-        )),
-    }
-}
-
-/// The value of a header that must appear exactly once.
-pub(crate) fn required<'h>(
-    headers: &'h dyn Headers,
-    header: &'static HeaderName,
-) -> Result<&'h [u8], Error> {
-    optional(headers, header)?.ok_or(Error::MissingHeader {
-        name: header.as_str(),
+    names: [&'static str; N],
+) -> [Found<'h>; N] {
+    let mut fields = [HeaderField::Absent; N];
+    headers.find(&names, &mut fields);
+    std::array::from_fn(|index| Found {
+        name: names[index],
+        field: fields[index],
     })
 }
 
-/// [`optional`] as text, for the values an event reports.
-pub(crate) fn optional_text<'h>(
-    headers: &'h dyn Headers,
-    header: &'static HeaderName,
-) -> Result<Option<&'h str>, Error> {
-    optional(headers, header)?
-        .map(|value| {
-            // Visible ASCII is UTF-8, so this never refuses.
-            std::str::from_utf8(value)
-                .map_err(|_| Error::malformed(header.as_str(), "value is not visible ASCII"))
-        })
-        .transpose()
+/// The field `name` of a request.
+pub(crate) fn one<'h>(headers: &'h dyn Headers, name: &'static str) -> Found<'h> {
+    let [found] = find(headers, [name]);
+    found
+}
+
+impl<'h> Found<'h> {
+    /// The header's name.
+    pub(crate) fn name(self) -> &'static str {
+        self.name
+    }
+
+    /// The value of a header that may appear at most once, exactly as
+    /// received: bytes that are all visible ASCII or tabs, what
+    /// `http::HeaderValue::to_str` accepts.
+    ///
+    /// A field repeated in the request is malformed: two signature headers
+    /// could otherwise be read differently by a proxy and by us. The value
+    /// stays bytes: the signature parsers read bytes, and turning a value
+    /// into `&str` costs a UTF-8 check per header that they have no use for.
+    #[inline]
+    pub(crate) fn optional(self) -> Result<Option<&'h [u8]>, Error> {
+        match self.field {
+            HeaderField::Absent => Ok(None),
+            HeaderField::Repeated => {
+                Err(Error::malformed(self.name, "header appears more than once"))
+            }
+            HeaderField::Once(value) if is_visible_ascii(value) => Ok(Some(value)),
+            HeaderField::Once(_) => Err(Error::malformed(self.name, "value is not visible ASCII")),
+        }
+    }
+
+    /// The value of a header that must appear exactly once.
+    #[inline]
+    pub(crate) fn required(self) -> Result<&'h [u8], Error> {
+        self.optional()?
+            .ok_or(Error::MissingHeader { name: self.name })
+    }
+
+    /// [`Found::optional`] as text, for the values an event reports.
+    pub(crate) fn optional_text(self) -> Result<Option<&'h str>, Error> {
+        self.optional()?
+            .map(|value| {
+                // Visible ASCII is UTF-8, so this never refuses.
+                std::str::from_utf8(value)
+                    .map_err(|_| Error::malformed(self.name, "value is not visible ASCII"))
+            })
+            .transpose()
+    }
+
+    /// A header the provider does not sign but the event reports (the ids
+    /// `X-GitHub-Delivery`, `X-Shopify-Webhook-Id`, `Linear-Delivery`, and
+    /// Shopify's topic): optional, at most once, and not empty. Checked
+    /// while verifying, so an event never reports a value that two readers
+    /// could take differently.
+    pub(crate) fn unsigned(self) -> Result<Option<&'h str>, Error> {
+        match self.optional_text()? {
+            Some("") => Err(Error::malformed(self.name, "value is empty")),
+            value => Ok(value),
+        }
+    }
 }
 
 /// Whether every byte of `value` is visible ASCII or a tab: what
@@ -169,37 +187,26 @@ fn is_visible_ascii(value: &[u8]) -> bool {
             .all(|byte| matches!(byte, 0x20..=0x7E) || *byte == b'\t')
 }
 
-/// A header the provider does not sign but the event reports (the ids
-/// `X-GitHub-Delivery`, `X-Shopify-Webhook-Id`, `Linear-Delivery`, and
-/// Shopify's topic): optional, at most once, and not empty. Checked while
-/// verifying, so an event never reports a value that two readers could
-/// take differently.
-pub(crate) fn unsigned<'h>(
-    headers: &'h dyn Headers,
-    header: &'static HeaderName,
-) -> Result<Option<&'h str>, Error> {
-    match optional_text(headers, header)? {
-        Some("") => Err(Error::malformed(header.as_str(), "value is empty")),
-        value => Ok(value),
-    }
-}
-
 /// An unsigned header's value as the event reports it (already checked by
-/// [`unsigned`] while verifying).
-pub(crate) fn reported(headers: &dyn Headers, header: &'static HeaderName) -> Option<String> {
-    unsigned(headers, header).ok().flatten().map(str::to_owned)
+/// [`Found::unsigned`] while verifying).
+pub(crate) fn reported(headers: &dyn Headers, name: &'static str) -> Option<String> {
+    one(headers, name)
+        .unsigned()
+        .ok()
+        .flatten()
+        .map(str::to_owned)
 }
 
 /// Puts a sender's id into `header`, unless it is empty.
 pub(crate) fn insert_id(
     headers: &mut HeaderMap,
-    header: &'static HeaderName,
+    header: &'static str,
     id: &str,
 ) -> Result<(), Error> {
     if !id.is_empty() {
         let value = HeaderValue::from_str(id)
-            .map_err(|_| Error::malformed(header.as_str(), "value is not visible ASCII"))?;
-        headers.insert(header.clone(), value);
+            .map_err(|_| Error::malformed(header, "value is not visible ASCII"))?;
+        headers.insert(HeaderName::from_static(header), value);
     }
     Ok(())
 }
@@ -263,43 +270,46 @@ mod tests {
 
     #[test]
     fn a_field_is_absent_once_or_repeated() {
-        static NAME: HeaderName = HeaderName::from_static("x-test");
-        static OTHER: HeaderName = HeaderName::from_static("x-other");
+        const NAME: &str = "x-test";
+        const OTHER: &str = "x-other";
+        fn fields(headers: &HeaderMap) -> [HeaderField<'_>; 2] {
+            find(headers, [NAME, OTHER]).map(|found| found.field)
+        }
         let mut headers = HeaderMap::new();
         headers.append("x-unsought", http::HeaderValue::from_static("zero"));
-        assert_eq!(find(&headers, [&NAME, &OTHER]), [HeaderField::Absent; 2]);
-        headers.append(&NAME, http::HeaderValue::from_static("one"));
+        assert_eq!(fields(&headers), [HeaderField::Absent; 2]);
+        headers.append(NAME, http::HeaderValue::from_static("one"));
         assert_eq!(
-            find(&headers, [&NAME, &OTHER]),
+            fields(&headers),
             [HeaderField::Once(b"one"), HeaderField::Absent]
         );
-        headers.append(&OTHER, http::HeaderValue::from_static("other"));
-        headers.append(&NAME, http::HeaderValue::from_static("two"));
+        headers.append(OTHER, http::HeaderValue::from_static("other"));
+        headers.append(NAME, http::HeaderValue::from_static("two"));
         assert_eq!(
-            find(&headers, [&NAME, &OTHER]),
+            fields(&headers),
             [HeaderField::Repeated, HeaderField::Once(b"other")]
         );
         assert_eq!(
-            optional(&headers, &NAME).unwrap_err().code(),
+            one(&headers, NAME).optional().unwrap_err().code(),
             "malformed_header"
         );
     }
 
     #[test]
     fn a_flood_of_unsought_fields_hides_no_repeated_signature() {
-        static NAME: HeaderName = HeaderName::from_static("webhook-signature");
+        const NAME: &str = "webhook-signature";
         let mut headers = HeaderMap::new();
-        headers.append(&NAME, http::HeaderValue::from_static("v1,first"));
+        headers.append(NAME, http::HeaderValue::from_static("v1,first"));
         for index in 0..5_000 {
             headers.append(
                 HeaderName::try_from(format!("x-flood-{index}")).unwrap(),
                 http::HeaderValue::from_static("x"),
             );
         }
-        assert_eq!(optional(&headers, &NAME), Ok(Some(&b"v1,first"[..])));
-        headers.append(&NAME, http::HeaderValue::from_static("v1,second"));
+        assert_eq!(one(&headers, NAME).optional(), Ok(Some(&b"v1,first"[..])));
+        headers.append(NAME, http::HeaderValue::from_static("v1,second"));
         assert_eq!(
-            optional(&headers, &NAME).unwrap_err().code(),
+            one(&headers, NAME).optional().unwrap_err().code(),
             "malformed_header"
         );
     }

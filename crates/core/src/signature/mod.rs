@@ -6,7 +6,7 @@ pub(crate) mod timestamped_list;
 
 use std::fmt;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderValue};
 
 use crate::error::{Error, SecretError};
 use crate::header::Headers;
@@ -95,11 +95,11 @@ where
 pub(crate) fn body_signed_with(
     secrets: &[Secret],
     body: &[u8],
-    header: &'static HeaderName,
+    header: &'static str,
     candidate: Option<[u8; TAG_LEN]>,
     expected: &'static str,
 ) -> Result<Verification, Error> {
-    let candidate = candidate.ok_or(Error::malformed(header.as_str(), expected))?;
+    let candidate = candidate.ok_or(Error::malformed(header, expected))?;
     matching_secret(secrets, &[body], || std::iter::once(Some(candidate)))
         .map(|index| Verification::matched(index, None))
         .ok_or(Error::SignatureMismatch)

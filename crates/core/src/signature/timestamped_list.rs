@@ -61,7 +61,7 @@ pub(crate) trait TimestampedList {
     const FORMAT: Format = Format::STRIPE;
 
     /// The header that carries the list.
-    fn header() -> &'static HeaderName;
+    const HEADER: &'static str;
 }
 
 impl<T: TimestampedList> Sealed for T {
@@ -73,8 +73,8 @@ impl<T: TimestampedList> Sealed for T {
     ) -> Result<Verification, Error> {
         let list = List::parse(
             T::FORMAT,
-            T::header().as_str(),
-            header::required(headers, T::header())?,
+            T::HEADER,
+            header::one(headers, T::HEADER).required()?,
         )?;
         let message: [&[u8]; 3] = [list.timestamp_text, T::FORMAT.joiner, body];
         let index = matching_secret(secrets, &message, || list.candidates())
@@ -103,7 +103,7 @@ impl<T: TimestampedList> Sealed for T {
             hex::encode(tag)
         );
         Ok(HeaderMap::from_iter([(
-            T::header().clone(),
+            HeaderName::from_static(T::HEADER),
             generated_value(value),
         )]))
     }

@@ -15,9 +15,9 @@ use crate::signature::{Scheme, body_signed_with, decode_hex_tag, generated_value
 use crate::verification::Verification;
 use crate::verifier::Verifier;
 
-static SIGNATURE: HeaderName = HeaderName::from_static("x-hub-signature-256");
-static DELIVERY: HeaderName = HeaderName::from_static("x-github-delivery");
-static EVENT: HeaderName = HeaderName::from_static("x-github-event");
+const SIGNATURE: &str = "x-hub-signature-256";
+const DELIVERY: &str = "x-github-delivery";
+const EVENT: &str = "x-github-event";
 
 /// A [`Verifier`] for GitHub deliveries.
 pub type GitHubVerifier = Verifier<GitHub>;
@@ -47,13 +47,14 @@ impl Sealed for GitHub {
         headers: &dyn Headers,
         body: &[u8],
     ) -> Result<Verification, Error> {
-        let value = header::required(headers, &SIGNATURE)?;
-        header::unsigned(headers, &DELIVERY)?;
+        let [signature, delivery] = header::find(headers, [SIGNATURE, DELIVERY]);
+        let value = signature.required()?;
+        delivery.unsigned()?;
         let candidate = value.strip_prefix(b"sha256=").and_then(decode_hex_tag);
         body_signed_with(
             secrets,
             body,
-            &SIGNATURE,
+            SIGNATURE,
             candidate,
             "expected `sha256=` and 64 hex digits",
         )
@@ -66,19 +67,22 @@ impl Sealed for GitHub {
         body: &[u8],
     ) -> Result<HeaderMap, Error> {
         let value = format!("sha256={}", hex::encode(secret.tag(&[body])));
-        let mut headers = HeaderMap::from_iter([(SIGNATURE.clone(), generated_value(value))]);
-        header::insert_id(&mut headers, &DELIVERY, id)?;
+        let mut headers =
+            HeaderMap::from_iter([(HeaderName::from_static(SIGNATURE), generated_value(value))]);
+        header::insert_id(&mut headers, DELIVERY, id)?;
         Ok(headers)
     }
 }
 
 impl GenericSource for GitHub {
     fn topic(headers: &dyn Headers, _payload: &Value) -> Result<Option<String>, Error> {
-        Ok(header::optional_text(headers, &EVENT)?.map(str::to_owned))
+        Ok(header::one(headers, EVENT)
+            .optional_text()?
+            .map(str::to_owned))
     }
 
     fn id(headers: &dyn Headers, _payload: &Value) -> Option<String> {
-        header::reported(headers, &DELIVERY)
+        header::reported(headers, DELIVERY)
     }
 
     fn replay_id(_event: &GenericEvent<Self>, body: &[u8]) -> Option<ReplayId> {

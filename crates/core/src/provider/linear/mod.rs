@@ -17,8 +17,8 @@ use crate::signature::{Scheme, body_signed_with, decode_hex_tag, generated_value
 use crate::verification::Verification;
 use crate::verifier::Verifier;
 
-static SIGNATURE: HeaderName = HeaderName::from_static("linear-signature");
-static DELIVERY: HeaderName = HeaderName::from_static("linear-delivery");
+const SIGNATURE: &str = "linear-signature";
+const DELIVERY: &str = "linear-delivery";
 
 /// A [`Verifier`] for Linear deliveries.
 pub type LinearVerifier = Verifier<Linear>;
@@ -49,12 +49,13 @@ impl Sealed for Linear {
         headers: &dyn Headers,
         body: &[u8],
     ) -> Result<Verification, Error> {
-        let value = header::required(headers, &SIGNATURE)?;
-        header::unsigned(headers, &DELIVERY)?;
+        let [signature, delivery] = header::find(headers, [SIGNATURE, DELIVERY]);
+        let value = signature.required()?;
+        delivery.unsigned()?;
         body_signed_with(
             secrets,
             body,
-            &SIGNATURE,
+            SIGNATURE,
             decode_hex_tag(value),
             "expected 64 hex digits",
         )
@@ -83,8 +84,9 @@ impl Sealed for Linear {
         body: &[u8],
     ) -> Result<HeaderMap, Error> {
         let value = hex::encode(secret.tag(&[body]));
-        let mut headers = HeaderMap::from_iter([(SIGNATURE.clone(), generated_value(value))]);
-        header::insert_id(&mut headers, &DELIVERY, id)?;
+        let mut headers =
+            HeaderMap::from_iter([(HeaderName::from_static(SIGNATURE), generated_value(value))]);
+        header::insert_id(&mut headers, DELIVERY, id)?;
         Ok(headers)
     }
 }
@@ -123,7 +125,7 @@ impl GenericSource for Linear {
     }
 
     fn id(headers: &dyn Headers, _payload: &Value) -> Option<String> {
-        header::reported(headers, &DELIVERY)
+        header::reported(headers, DELIVERY)
     }
 
     fn replay_id(_event: &GenericEvent<Self>, body: &[u8]) -> Option<ReplayId> {

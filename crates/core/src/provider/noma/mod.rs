@@ -23,7 +23,7 @@ use crate::verifier::Verifier;
 /// A [`Verifier`] for Noma CMS deliveries.
 pub type NomaVerifier = Verifier<Noma>;
 
-static SIGNATURE: HeaderName = HeaderName::from_static("x-webhook-signature");
+const SIGNATURE: &str = "x-webhook-signature";
 
 /// The Noma scheme.
 ///
@@ -69,12 +69,12 @@ impl Sealed for Noma {
             // No secret to check against: whatever signature came is ignored.
             return Ok(Verification::unsigned());
         }
-        let value = header::required(headers, &SIGNATURE)?;
+        let value = header::one(headers, SIGNATURE).required()?;
         let hex = value.strip_prefix(b"sha256=").unwrap_or(value);
         body_signed_with(
             secrets,
             body,
-            &SIGNATURE,
+            SIGNATURE,
             decode_hex_tag(hex),
             "expected 64 hex digits, optionally after `sha256=`",
         )
@@ -108,7 +108,7 @@ impl Sealed for Noma {
     ) -> Result<HeaderMap, Error> {
         let value = hex::encode(secret.tag(&[body]));
         Ok(HeaderMap::from_iter([(
-            SIGNATURE.clone(),
+            HeaderName::from_static(SIGNATURE),
             generated_value(value),
         )]))
     }

@@ -5,8 +5,6 @@
 
 mod events;
 
-use http::HeaderName;
-
 pub use self::events::{NomosEvent, NomosTopic, SubscriptionContext, SubscriptionEvent, TestEvent};
 use crate::signature::Scheme;
 use crate::signature::timestamped_list::TimestampedList;
@@ -27,8 +25,5 @@ impl Scheme for Nomos {
 }
 
 impl TimestampedList for Nomos {
-    fn header() -> &'static HeaderName {
-        static SIGNATURE: HeaderName = HeaderName::from_static("x-nomos-signature");
-        &SIGNATURE
-    }
+    const HEADER: &'static str = "x-nomos-signature";
 }

@@ -4,7 +4,6 @@
 //! signatures"); a generic event whose topic is the body's `event_type`
 //! and whose id is the body's `event_id`.
 
-use http::HeaderName;
 use serde_json::Value;
 
 use crate::error::Error;
@@ -37,10 +36,7 @@ impl Scheme for Paddle {
 impl TimestampedList for Paddle {
     const FORMAT: Format = Format::PADDLE;
 
-    fn header() -> &'static HeaderName {
-        static SIGNATURE: HeaderName = HeaderName::from_static("paddle-signature");
-        &SIGNATURE
-    }
+    const HEADER: &'static str = "paddle-signature";
 }
 
 impl GenericSource for Paddle {

@@ -18,9 +18,9 @@ use crate::signature::{
 use crate::verification::Verification;
 use crate::verifier::Verifier;
 
-static SIGNATURE: HeaderName = HeaderName::from_static("x-shopify-hmac-sha256");
-static TOPIC: HeaderName = HeaderName::from_static("x-shopify-topic");
-static WEBHOOK_ID: HeaderName = HeaderName::from_static("x-shopify-webhook-id");
+const SIGNATURE: &str = "x-shopify-hmac-sha256";
+const TOPIC: &str = "x-shopify-topic";
+const WEBHOOK_ID: &str = "x-shopify-webhook-id";
 
 /// A [`Verifier`] for Shopify deliveries.
 pub type ShopifyVerifier = Verifier<Shopify>;
@@ -53,15 +53,16 @@ impl Sealed for Shopify {
         headers: &dyn Headers,
         body: &[u8],
     ) -> Result<Verification, Error> {
-        let value = header::required(headers, &SIGNATURE)?;
+        let [signature, topic, webhook_id] = header::find(headers, [SIGNATURE, TOPIC, WEBHOOK_ID]);
+        let value = signature.required()?;
         // Both feed the event (the topic also its replay key): a repeated
         // or empty one is refused here, before anyone reads it.
-        header::unsigned(headers, &TOPIC)?;
-        header::unsigned(headers, &WEBHOOK_ID)?;
+        topic.unsigned()?;
+        webhook_id.unsigned()?;
         body_signed_with(
             secrets,
             body,
-            &SIGNATURE,
+            SIGNATURE,
             decode_base64_tag(value),
             "expected the base64 of 32 bytes",
         )
@@ -75,19 +76,20 @@ impl Sealed for Shopify {
     ) -> Result<HeaderMap, Error> {
         use base64::Engine as _;
         let value = base64::engine::general_purpose::STANDARD.encode(secret.tag(&[body]));
-        let mut headers = HeaderMap::from_iter([(SIGNATURE.clone(), generated_value(value))]);
-        header::insert_id(&mut headers, &WEBHOOK_ID, id)?;
+        let mut headers =
+            HeaderMap::from_iter([(HeaderName::from_static(SIGNATURE), generated_value(value))]);
+        header::insert_id(&mut headers, WEBHOOK_ID, id)?;
         Ok(headers)
     }
 }
 
 impl GenericSource for Shopify {
     fn topic(headers: &dyn Headers, _payload: &Value) -> Result<Option<String>, Error> {
-        Ok(header::reported(headers, &TOPIC))
+        Ok(header::reported(headers, TOPIC))
     }
 
     fn id(headers: &dyn Headers, _payload: &Value) -> Option<String> {
-        header::reported(headers, &WEBHOOK_ID)
+        header::reported(headers, WEBHOOK_ID)
     }
 
     fn replay_id(event: &GenericEvent<Self>, body: &[u8]) -> Option<ReplayId> {

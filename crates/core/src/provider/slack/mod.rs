@@ -18,8 +18,8 @@ use crate::signature::{Scheme, decode_hex_tag, generated_value, matching_secret,
 use crate::verification::Verification;
 use crate::verifier::Verifier;
 
-static SIGNATURE: HeaderName = HeaderName::from_static("x-slack-signature");
-static TIMESTAMP: HeaderName = HeaderName::from_static("x-slack-request-timestamp");
+const SIGNATURE: &str = "x-slack-signature";
+const TIMESTAMP: &str = "x-slack-request-timestamp";
 
 /// The signature version Slack signs with, and the message's prefix.
 const VERSION: &str = "v0";
@@ -61,17 +61,18 @@ impl Sealed for Slack {
         headers: &dyn Headers,
         body: &[u8],
     ) -> Result<Verification, Error> {
-        let value = header::required(headers, &SIGNATURE)?;
-        let timestamp_text = header::required(headers, &TIMESTAMP)?;
+        let [signature, timestamp] = header::find(headers, [SIGNATURE, TIMESTAMP]);
+        let value = signature.required()?;
+        let timestamp_text = timestamp.required()?;
         let candidate =
             value
                 .strip_prefix(b"v0=")
                 .and_then(decode_hex_tag)
                 .ok_or(Error::malformed(
-                    SIGNATURE.as_str(),
+                    SIGNATURE,
                     "expected `v0=` and 64 hex digits",
                 ))?;
-        let timestamp = header::parse_timestamp(TIMESTAMP.as_str(), timestamp_text)?;
+        let timestamp = header::parse_timestamp(TIMESTAMP, timestamp_text)?;
         let message: [&[u8]; 5] = [VERSION.as_bytes(), b":", timestamp_text, b":", body];
         let index = matching_secret(secrets, &message, || std::iter::once(Some(candidate)))
             .ok_or(Error::SignatureMismatch)?;
@@ -88,8 +89,14 @@ impl Sealed for Slack {
         let tag = secret.tag(&[VERSION.as_bytes(), b":", timestamp.as_bytes(), b":", body]);
         let signature = format!("{VERSION}={}", hex::encode(tag));
         Ok(HeaderMap::from_iter([
-            (TIMESTAMP.clone(), generated_value(timestamp)),
-            (SIGNATURE.clone(), generated_value(signature)),
+            (
+                HeaderName::from_static(TIMESTAMP),
+                generated_value(timestamp),
+            ),
+            (
+                HeaderName::from_static(SIGNATURE),
+                generated_value(signature),
+            ),
         ]))
     }
 }

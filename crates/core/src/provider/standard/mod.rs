@@ -20,7 +20,7 @@ use crate::ed25519_keys::{PublicKey, SecretKey};
 use crate::error::{Error, SecretError};
 use crate::event::ReplayId;
 use crate::event::generic::{GenericEvent, GenericSource, string_member};
-use crate::header::{self, HeaderField, Headers};
+use crate::header::{self, Found, Headers};
 use crate::secret::Secret;
 use crate::signature::{Scheme, generated_value, matching_secret, sealed::Sealed};
 use crate::verification::Verification;
@@ -32,18 +32,10 @@ pub type StandardWebhooksVerifier = Verifier<StandardWebhooks>;
 /// A Standard Webhooks (Svix) event: topic from the body's `type`, id from `webhook-id`.
 pub type StandardWebhooksEvent = GenericEvent<StandardWebhooks>;
 
-static ID: [HeaderName; 2] = [
-    HeaderName::from_static("webhook-id"),
-    HeaderName::from_static("svix-id"),
-];
-static TIMESTAMP: [HeaderName; 2] = [
-    HeaderName::from_static("webhook-timestamp"),
-    HeaderName::from_static("svix-timestamp"),
-];
-static SIGNATURE: [HeaderName; 2] = [
-    HeaderName::from_static("webhook-signature"),
-    HeaderName::from_static("svix-signature"),
-];
+/// Each header's standard name, then its Svix name.
+const ID: [&str; 2] = ["webhook-id", "svix-id"];
+const TIMESTAMP: [&str; 2] = ["webhook-timestamp", "svix-timestamp"];
+const SIGNATURE: [&str; 2] = ["webhook-signature", "svix-signature"];
 
 /// The Standard Webhooks scheme.
 ///
@@ -171,17 +163,17 @@ impl Sealed for StandardWebhooks {
         ] = header::find(
             headers,
             [
-                &ID[0],
-                &ID[1],
-                &TIMESTAMP[0],
-                &TIMESTAMP[1],
-                &SIGNATURE[0],
-                &SIGNATURE[1],
+                ID[0],
+                ID[1],
+                TIMESTAMP[0],
+                TIMESTAMP[1],
+                SIGNATURE[0],
+                SIGNATURE[1],
             ],
         );
-        let (id_name, id) = either(&ID, [id, svix_id])?;
-        let (timestamp_name, timestamp_text) = either(&TIMESTAMP, [timestamp, svix_timestamp])?;
-        let (signature_name, signatures) = either(&SIGNATURE, [signature, svix_signature])?;
+        let (id_name, id) = either([id, svix_id])?;
+        let (timestamp_name, timestamp_text) = either([timestamp, svix_timestamp])?;
+        let (signature_name, signatures) = either([signature, svix_signature])?;
         if id.is_empty() {
             return Err(Error::malformed(id_name, "value is empty"));
         }
@@ -236,10 +228,7 @@ pub(crate) fn signature_headers(
     let id_value = HeaderValue::from_str(id)
         .ok()
         .filter(|_| !id.is_empty())
-        .ok_or(Error::malformed(
-            ID[0].as_str(),
-            "must be non-empty visible ASCII",
-        ))?;
+        .ok_or(Error::malformed(ID[0], "must be non-empty visible ASCII"))?;
     let timestamp = timestamp.to_string();
     let message: [&[u8]; 5] = [id.as_bytes(), b".", timestamp.as_bytes(), b".", body];
     let base64 = base64::engine::general_purpose::STANDARD;
@@ -255,9 +244,15 @@ pub(crate) fn signature_headers(
         .collect::<Vec<_>>()
         .join(" ");
     Ok(HeaderMap::from_iter([
-        (ID[0].clone(), id_value),
-        (TIMESTAMP[0].clone(), generated_value(timestamp)),
-        (SIGNATURE[0].clone(), generated_value(signature)),
+        (HeaderName::from_static(ID[0]), id_value),
+        (
+            HeaderName::from_static(TIMESTAMP[0]),
+            generated_value(timestamp),
+        ),
+        (
+            HeaderName::from_static(SIGNATURE[0]),
+            generated_value(signature),
+        ),
     ]))
 }
 
@@ -267,7 +262,7 @@ impl GenericSource for StandardWebhooks {
     }
 
     fn id(headers: &dyn Headers, _payload: &Value) -> Option<String> {
-        let (_, id) = either(&ID, header::find(headers, [&ID[0], &ID[1]])).ok()?;
+        let (_, id) = either(header::find(headers, ID)).ok()?;
         std::str::from_utf8(id).ok().map(str::to_owned)
     }
 
@@ -277,20 +272,17 @@ impl GenericSource for StandardWebhooks {
     }
 }
 
-/// The header under its standard name, else under its Svix name, from
-/// the fields found under those names; a missing header is reported under
-/// the standard name.
-fn either<'h>(
-    [standard, svix]: &'static [HeaderName; 2],
-    [standard_field, svix_field]: [HeaderField<'h>; 2],
-) -> Result<(&'static str, &'h [u8]), Error> {
-    if let Some(value) = header::at_most_once(standard, standard_field)? {
-        return Ok((standard.as_str(), value));
+/// The header under its standard name, else under its Svix name, with
+/// the name it was found under; a missing header is reported under the
+/// standard name.
+fn either<'h>([standard, svix]: [Found<'h>; 2]) -> Result<(&'static str, &'h [u8]), Error> {
+    if let Some(value) = standard.optional()? {
+        return Ok((standard.name(), value));
     }
-    match header::at_most_once(svix, svix_field)? {
-        Some(value) => Ok((svix.as_str(), value)),
+    match svix.optional()? {
+        Some(value) => Ok((svix.name(), value)),
         None => Err(Error::MissingHeader {
-            name: standard.as_str(),
+            name: standard.name(),
         }),
     }
 }

@@ -3,8 +3,6 @@
 //! (docs.stripe.com/webhooks, "verify manually"); a generic event whose
 //! topic is the body's `type` and whose id is the body's `id`.
 
-use http::HeaderName;
-
 use crate::header::Headers;
 use serde_json::Value;
 
@@ -33,10 +31,7 @@ impl Scheme for Stripe {
 }
 
 impl TimestampedList for Stripe {
-    fn header() -> &'static HeaderName {
-        static SIGNATURE: HeaderName = HeaderName::from_static("stripe-signature");
-        &SIGNATURE
-    }
+    const HEADER: &'static str = "stripe-signature";
 }
 
 impl GenericSource for Stripe {
