@@ -123,10 +123,11 @@ difference over 2,000 cancels start-up), which repeat exactly where timings
 do not. Under valgrind SHA-256 runs its portable code, not the CPU's SHA
 instructions, so the floor is far larger than on the machine and the ratio
 means little: `overhead` (verify − floor) is hookguard's own fixed cost.
-The `axum_request` line sends the load test's `/verified` and `/bare`
-routes one request at a time in process: `rest` is what the `Webhook`
-extractor adds per request besides the verification itself (body read,
-parse hand-off, logging).
+The `axum_request` and `actix_request` lines send the load test's
+`/verified`, `/floor` and `/bare` routes one request at a time in process:
+`rest` is what the `Webhook` extractor adds per request besides the
+verification itself (body read, parse hand-off, logging), and
+`hookguard_over_hmac` is all hookguard costs over verifying by hand.
 
 {instruction_rows}
 

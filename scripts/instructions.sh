@@ -38,17 +38,19 @@ for scheme in nomos standard; do
     }'
 done
 
-# A whole request through axum, in process: what hookguard adds besides
-# the verification itself is the rest of the difference. The `/floor` route
-# verifies by hand (split the header, decode the hex, the same HMAC), so
-# verified − floor is hookguard's whole cost per request over the HMAC,
-# exactly, whichever SHA-256 code runs under valgrind.
-bare="$(per_iteration axum_bare)"
-floor="$(per_iteration axum_floor)"
-verified="$(per_iteration axum_verified)"
-awk -v b="$bare" -v v="$verified" -v n="$nomos_verify" 'BEGIN {
-    printf "INSTR axum_request_verified_vs_bare/1KiB %d %d %.3f verify=%d rest=%d\n", v, b, v / b, n, v - b - n
-}'
-awk -v f="$floor" -v v="$verified" 'BEGIN {
-    printf "INSTR axum_request_verified_vs_floor/1KiB %d %d %.3f hookguard_over_hmac=%d\n", v, f, v / f, v - f
-}'
+# A whole request through each framework, in process: what hookguard adds
+# besides the verification itself is the rest of the difference. The
+# `/floor` route verifies by hand (split the header, decode the hex, the
+# same HMAC), so verified − floor is hookguard's whole cost per request over
+# the HMAC, exactly, whichever SHA-256 code runs under valgrind.
+for framework in axum actix; do
+    bare="$(per_iteration "${framework}_bare")"
+    floor="$(per_iteration "${framework}_floor")"
+    verified="$(per_iteration "${framework}_verified")"
+    awk -v fw="$framework" -v b="$bare" -v v="$verified" -v n="$nomos_verify" 'BEGIN {
+        printf "INSTR %s_request_verified_vs_bare/1KiB %d %d %.3f verify=%d rest=%d\n", fw, v, b, v / b, n, v - b - n
+    }'
+    awk -v fw="$framework" -v f="$floor" -v v="$verified" 'BEGIN {
+        printf "INSTR %s_request_verified_vs_floor/1KiB %d %d %.3f hookguard_over_hmac=%d\n", fw, v, f, v / f, v - f
+    }'
+done

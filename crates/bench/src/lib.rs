@@ -261,3 +261,55 @@ pub fn load_router(verifier: NomosVerifier, floor: Floor) -> axum::Router {
         .route("/verified", post(verified))
         .with_state(verifier)
 }
+
+/// The load test's actix-web routes, the same three as [`load_router`]'s,
+/// for `App::configure`.
+pub fn load_routes(
+    verifier: NomosVerifier,
+    floor: Floor,
+) -> impl Fn(&mut actix_web::web::ServiceConfig) + Clone {
+    use actix_web::{HttpRequest, HttpResponse, web};
+    use hookguard_actix::Webhook;
+    use hookguard_core::nomos::NomosEvent;
+
+    fn parse(body: &[u8]) -> HttpResponse {
+        match NomosEvent::from_slice(body) {
+            Ok(event) => {
+                std::hint::black_box(event);
+                HttpResponse::NoContent().finish()
+            }
+            Err(_) => HttpResponse::BadRequest().finish(),
+        }
+    }
+    async fn bare(body: web::Bytes) -> HttpResponse {
+        parse(&body)
+    }
+    async fn by_hand(
+        request: HttpRequest,
+        floor: web::Data<Floor>,
+        body: web::Bytes,
+    ) -> HttpResponse {
+        let signature = request
+            .headers()
+            .get("x-nomos-signature")
+            .map_or(&b""[..], |value| value.as_bytes());
+        if floor_check_nomos(&floor, signature, &body) {
+            parse(&body)
+        } else {
+            HttpResponse::BadRequest().finish()
+        }
+    }
+    async fn verified(Webhook(event): Webhook<NomosEvent>) -> HttpResponse {
+        std::hint::black_box(event);
+        HttpResponse::NoContent().finish()
+    }
+    let floor = web::Data::new(floor);
+    move |config: &mut web::ServiceConfig| {
+        config
+            .app_data(verifier.clone())
+            .app_data(floor.clone())
+            .route("/bare", web::post().to(bare))
+            .route("/floor", web::post().to(by_hand))
+            .route("/verified", web::post().to(verified));
+    }
+}

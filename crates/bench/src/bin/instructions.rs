@@ -12,7 +12,8 @@
 //! `axum_verified`: the load test's routes (`load_receiver`) served in
 //! process, one request at a time, so their differences are the cost of
 //! verifying by hand and hookguard's whole cost per request in axum,
-//! network aside.
+//! network aside; `actix_bare`, `actix_floor`, `actix_verified`: the same
+//! for actix-web's routes.
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -84,6 +85,17 @@ fn main() -> ExitCode {
                 iterations,
             )
         }
+        "actix_bare" | "actix_floor" | "actix_verified" => {
+            let (verifier, headers, body) = nomos_delivery(SIZE, NOW);
+            let path = case.replace("actix_", "/");
+            actix_requests(
+                verifier.with_clock(hookguard_core::FixedClock(NOW)),
+                &headers,
+                &body,
+                &path,
+                iterations,
+            )
+        }
         other => {
             eprintln!("unknown case {other:?}");
             return ExitCode::from(2);
@@ -132,6 +144,38 @@ fn axum_requests(
             request.headers_mut().extend(headers.clone());
             let response = app.clone().oneshot(request).await.expect("infallible");
             passed &= response.status() == axum::http::StatusCode::NO_CONTENT;
+        }
+        passed
+    })
+}
+
+/// Sends `iterations` requests to the load test's actix-web routes, in
+/// process.
+fn actix_requests(
+    verifier: hookguard_core::NomosVerifier,
+    headers: &hookguard_core::http::HeaderMap,
+    body: &[u8],
+    path: &str,
+    iterations: u32,
+) -> bool {
+    use actix_web::test::{TestRequest, call_service, init_service};
+    use actix_web::{App, http::StatusCode};
+
+    let routes = hookguard_bench::load_routes(verifier, Floor::new(NOMOS_SECRET.as_bytes()));
+    let body = actix_web::web::Bytes::copy_from_slice(body);
+    actix_web::rt::System::new().block_on(async {
+        let app = init_service(App::new().configure(routes)).await;
+        let mut passed = true;
+        for _ in 0..iterations {
+            let mut request = TestRequest::post()
+                .uri(path)
+                .insert_header(("content-length", body.len()))
+                .set_payload(body.clone());
+            for (name, value) in headers {
+                request = request.insert_header((name.as_str(), value.as_bytes()));
+            }
+            let response = call_service(&app, request.to_request()).await;
+            passed &= response.status() == StatusCode::NO_CONTENT;
         }
         passed
     })

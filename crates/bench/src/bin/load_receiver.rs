@@ -16,12 +16,10 @@
 //! only difference. `load_receiver axum|actix 127.0.0.1:PORT`, with the
 //! secret in `NOMOS_WEBHOOK_SECRET` (see `scripts/load.sh`).
 
-use std::hint::black_box;
 use std::net::SocketAddr;
 
-use hookguard_bench::{Floor, floor_check_nomos};
+use hookguard_bench::Floor;
 use hookguard_core::NomosVerifier;
-use hookguard_core::nomos::NomosEvent;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut arguments = std::env::args().skip(1);
@@ -45,11 +43,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The bare route's parse; `None` when the body is not an event.
-fn parse(body: &[u8]) -> Option<NomosEvent> {
-    NomosEvent::from_slice(body).ok()
-}
-
 fn axum_server(address: SocketAddr, verifier: NomosVerifier, floor: Floor) -> std::io::Result<()> {
     tokio::runtime::Runtime::new()?.block_on(async {
         let listener = tokio::net::TcpListener::bind(address).await?;
@@ -58,49 +51,13 @@ fn axum_server(address: SocketAddr, verifier: NomosVerifier, floor: Floor) -> st
 }
 
 fn actix_server(address: SocketAddr, verifier: NomosVerifier, floor: Floor) -> std::io::Result<()> {
-    use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-    use hookguard_actix::Webhook;
+    use actix_web::{App, HttpServer};
 
-    async fn bare(body: web::Bytes) -> HttpResponse {
-        match parse(&body) {
-            Some(event) => {
-                black_box(event);
-                HttpResponse::NoContent().finish()
-            }
-            None => HttpResponse::BadRequest().finish(),
-        }
-    }
-    async fn by_hand(
-        request: HttpRequest,
-        floor: web::Data<Floor>,
-        body: web::Bytes,
-    ) -> HttpResponse {
-        let signature = request
-            .headers()
-            .get("x-nomos-signature")
-            .map_or(&b""[..], |value| value.as_bytes());
-        if floor_check_nomos(&floor, signature, &body) {
-            bare(body).await
-        } else {
-            HttpResponse::BadRequest().finish()
-        }
-    }
-    async fn verified(Webhook(event): Webhook<NomosEvent>) -> HttpResponse {
-        black_box(event);
-        HttpResponse::NoContent().finish()
-    }
-    let floor = web::Data::new(floor);
+    let routes = hookguard_bench::load_routes(verifier, floor);
     actix_web::rt::System::new().block_on(async move {
-        HttpServer::new(move || {
-            App::new()
-                .app_data(verifier.clone())
-                .app_data(floor.clone())
-                .route("/bare", web::post().to(bare))
-                .route("/floor", web::post().to(by_hand))
-                .route("/verified", web::post().to(verified))
-        })
-        .bind(address)?
-        .run()
-        .await
+        HttpServer::new(move || App::new().configure(routes.clone()))
+            .bind(address)?
+            .run()
+            .await
     })
 }
