@@ -218,9 +218,15 @@ pub(crate) fn parse_timestamp(name: &'static str, digits: &[u8]) -> Result<u64, 
     // pass without checked arithmetic; a longer number takes the checked
     // pass.
     const NEVER_OVERFLOWS: usize = 19;
-    let mut value: u64 = 0;
-    let mut not_digit = digits.is_empty();
-    for &byte in digits {
+    // A timestamp has ten digits today: the first eight are read at once.
+    let (mut value, mut not_digit, rest) = match digits.split_first_chunk::<8>() {
+        Some((&eight, rest)) => {
+            let (value, not_digit) = eight_digits(eight);
+            (value, not_digit, rest)
+        }
+        None => (0, digits.is_empty(), digits),
+    };
+    for &byte in rest {
         let digit = byte.wrapping_sub(b'0');
         not_digit |= digit > 9;
         value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
@@ -240,6 +246,32 @@ pub(crate) fn parse_timestamp(name: &'static str, digits: &[u8]) -> Result<u64, 
             value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
         })
         .ok_or(Error::malformed(name, "timestamp overflows 64 bits"))
+}
+
+/// The value of eight ASCII decimal digits, read as one word, and whether
+/// any byte is not a digit: about fifteen instructions instead of eight
+/// rounds of a multiply and a check, on every timestamped delivery.
+fn eight_digits(bytes: [u8; 8]) -> (u64, bool) {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = u64::from_le_bytes(bytes);
+    // A byte below `0` sets its high bit when `0` is taken from it, one
+    // above `9` when 0x46 is added to it (0x39 + 0x46 = 0x7F), and one of
+    // 0x80 or above has it already. A borrow or carry that spills into the
+    // next byte starts at a byte flagged here, so none is missed, and
+    // digits neither borrow nor carry.
+    let not_digit = (word.wrapping_sub(0x3030_3030_3030_3030)
+        | word.wrapping_add(0x4646_4646_4646_4646)
+        | word)
+        & HIGH
+        != 0;
+    // The first digit is the lowest byte. Pairs of digits, then fours,
+    // then all eight are combined by multiplying each lane by (its weight
+    // shifted up, plus one) and keeping the upper half.
+    let digits = word & 0x0F0F_0F0F_0F0F_0F0F;
+    let pairs = (digits.wrapping_mul(10 << 8 | 1) >> 8) & 0x00FF_00FF_00FF_00FF;
+    let fours = (pairs.wrapping_mul(100 << 16 | 1) >> 16) & 0x0000_FFFF_0000_FFFF;
+    let value = fours.wrapping_mul(10_000 << 32 | 1) >> 32;
+    (value, not_digit)
 }
 
 #[cfg(test)]
@@ -336,6 +368,31 @@ mod tests {
             let error = parse_timestamp("t", bad.as_bytes()).unwrap_err();
             assert_eq!(error.code(), "malformed_header", "{bad:?}");
         }
+    }
+
+    #[test]
+    fn eight_digits_at_once_are_what_a_digit_loop_reads() {
+        // Each byte value at each place of an otherwise valid word, at
+        // lengths on either side of the eight read at once.
+        for length in [7, 8, 9, 10, 11, 16] {
+            for position in 0..length {
+                for byte in 0..=255u8 {
+                    let mut text = b"1234567890123456"[..length].to_vec();
+                    text[position] = byte;
+                    let expected = std::str::from_utf8(&text)
+                        .ok()
+                        .filter(|text| text.bytes().all(|byte| byte.is_ascii_digit()))
+                        .and_then(|text| text.parse::<u64>().ok());
+                    assert_eq!(
+                        parse_timestamp("t", &text).ok(),
+                        expected,
+                        "byte {byte:#04x} at {position} of {length}"
+                    );
+                }
+            }
+        }
+        assert_eq!(eight_digits(*b"99999999"), (99_999_999, false));
+        assert_eq!(eight_digits(*b"00000000"), (0, false));
     }
 
     proptest::proptest! {

@@ -52,8 +52,9 @@ impl<'h> Entries<'h> {
                     *slot = signature;
                 }
                 hmac_count += 1;
+            } else {
+                has_ed25519 |= signature_of(entry, ED25519).is_some();
             }
-            has_ed25519 |= signature_of(entry, ED25519).is_some();
         }
         if hmac_count == 0 && !has_ed25519 {
             return Err(Error::malformed(name, "no `v1,` or `v1a,` signature entry"));
