@@ -4,7 +4,7 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::{decode_hex_tag, generated_value, matching_secret, sealed::Sealed};
+use super::{decode_hex_tag, find_byte, generated_value, matching_secret, sealed::Sealed};
 use crate::error::Error;
 use crate::header::{self, Headers};
 use crate::secret::{Secret, TAG_LEN};
@@ -192,7 +192,7 @@ impl<'h> List<'h> {
 /// The `key=value` items of header `name`, split at `separator` and each
 /// trimmed of ASCII white space; an item without `=` is malformed.
 ///
-/// A byte-level splitter that finds each separator with `memchr`'s vector
+/// A byte-level splitter that finds each separator with a vector
 /// search: the signature item is 64 hex digits, and a byte-at-a-time scan
 /// of it costs more than the rest of the parse.
 fn items<'v>(separator: u8, name: &'static str, value: &'v [u8]) -> Items<'v> {
@@ -215,7 +215,7 @@ impl<'v> Iterator for Items<'v> {
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let rest = self.rest?;
-        let (item, tail) = match memchr::memchr(self.separator, rest) {
+        let (item, tail) = match find_byte(self.separator, rest) {
             Some(comma) => (&rest[..comma], Some(&rest[comma + 1..])),
             None => (rest, None),
         };

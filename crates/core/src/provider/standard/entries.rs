@@ -13,7 +13,7 @@ use base64::Engine as _;
 use crate::ed25519_keys::SIGNATURE_LEN;
 use crate::error::Error;
 use crate::secret::TAG_LEN;
-use crate::signature::decode_base64_tag;
+use crate::signature::{decode_base64_tag, find_byte};
 
 /// The version of HMAC-SHA256 entries, checked against the secrets.
 pub(super) const HMAC: &str = "v1";
@@ -96,8 +96,8 @@ impl<'h> Entries<'h> {
 
 /// Each non-empty space-separated entry.
 ///
-/// Byte-level, with `memchr`'s vector search for the spaces: the general
-/// `str` pattern machinery costs more than the rest of the check.
+/// Byte-level, with a vector search for the spaces ([`find_byte`]): the
+/// general `str` pattern machinery costs more than the rest of the check.
 fn entries(value: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = value;
     std::iter::from_fn(move || {
@@ -105,7 +105,7 @@ fn entries(value: &[u8]) -> impl Iterator<Item = &[u8]> {
             if rest.is_empty() {
                 return None;
             }
-            let (entry, tail) = match memchr::memchr(b' ', rest) {
+            let (entry, tail) = match find_byte(b' ', rest) {
                 Some(space) => (&rest[..space], &rest[space + 1..]),
                 None => (rest, &[][..]),
             };
