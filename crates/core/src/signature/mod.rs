@@ -72,9 +72,9 @@ pub(crate) mod sealed {
 /// The index of the first secret whose tag over `message` equals one of the
 /// candidates; `None` when none does. A candidate that failed to decode is
 /// `None` and matches nothing.
-pub(crate) fn matching_secret<I>(
+pub(crate) fn matching_secret<I, const N: usize>(
     secrets: &[Secret],
-    message: &[&[u8]],
+    message: &[&[u8]; N],
     candidates: impl Fn() -> I,
 ) -> Option<usize>
 where
