@@ -20,7 +20,7 @@ use crate::ed25519_keys::{PublicKey, SecretKey};
 use crate::error::{Error, SecretError};
 use crate::event::ReplayId;
 use crate::event::generic::{GenericEvent, GenericSource, string_member};
-use crate::header::{self, Found, Headers};
+use crate::header::{self, Headers};
 use crate::secret::Secret;
 use crate::signature::{Scheme, generated_value, matching_secret, sealed::Sealed};
 use crate::verification::Verification;
@@ -154,26 +154,10 @@ impl Sealed for StandardWebhooks {
         body: &[u8],
     ) -> Result<Verification, Error> {
         let [
-            id,
-            svix_id,
-            timestamp,
-            svix_timestamp,
-            signature,
-            svix_signature,
-        ] = header::find(
-            headers,
-            [
-                ID[0],
-                ID[1],
-                TIMESTAMP[0],
-                TIMESTAMP[1],
-                SIGNATURE[0],
-                SIGNATURE[1],
-            ],
-        );
-        let (id_name, id) = either([id, svix_id])?;
-        let (timestamp_name, timestamp_text) = either([timestamp, svix_timestamp])?;
-        let (signature_name, signatures) = either([signature, svix_signature])?;
+            (id_name, id),
+            (timestamp_name, timestamp_text),
+            (signature_name, signatures),
+        ] = standard_or_svix(headers, [ID, TIMESTAMP, SIGNATURE])?;
         if id.is_empty() {
             return Err(Error::malformed(id_name, "value is empty"));
         }
@@ -262,7 +246,7 @@ impl GenericSource for StandardWebhooks {
     }
 
     fn id(headers: &dyn Headers, _payload: &Value) -> Option<String> {
-        let (_, id) = either(header::find(headers, ID)).ok()?;
+        let [(_, id)] = standard_or_svix(headers, [ID]).ok()?;
         std::str::from_utf8(id).ok().map(str::to_owned)
     }
 
@@ -272,17 +256,34 @@ impl GenericSource for StandardWebhooks {
     }
 }
 
-/// The header under its standard name, else under its Svix name, with
+/// Each header under its standard name, else under its Svix name, with
 /// the name it was found under; a missing header is reported under the
 /// standard name.
-fn either<'h>([standard, svix]: [Found<'h>; 2]) -> Result<(&'static str, &'h [u8]), Error> {
-    if let Some(value) = standard.optional()? {
-        return Ok((standard.name(), value));
+///
+/// The standard names are found in one pass, and the Svix names in a
+/// second only when a standard one is absent: a Svix field next to its
+/// standard one is never read, so a sender of the standard names (or of
+/// both) costs three names, not six.
+fn standard_or_svix<'h, const N: usize>(
+    headers: &'h dyn Headers,
+    names: [[&'static str; 2]; N],
+) -> Result<[(&'static str, &'h [u8]); N], Error> {
+    let standard = header::find(headers, names.map(|[standard, _]| standard));
+    let mut svix = None;
+    let mut values = [("", &b""[..]); N];
+    for ((value, found), index) in values.iter_mut().zip(standard).zip(0..) {
+        *value = match found.optional()? {
+            Some(bytes) => (found.name(), bytes),
+            None => {
+                let svix = svix
+                    .get_or_insert_with(|| header::find(headers, names.map(|[_, svix]| svix)))
+                    [index];
+                match svix.optional()? {
+                    Some(bytes) => (svix.name(), bytes),
+                    None => return Err(Error::MissingHeader { name: found.name() }),
+                }
+            }
+        };
     }
-    match svix.optional()? {
-        Some(value) => Ok((svix.name(), value)),
-        None => Err(Error::MissingHeader {
-            name: standard.name(),
-        }),
-    }
+    Ok(values)
 }
