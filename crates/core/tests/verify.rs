@@ -797,6 +797,23 @@ fn standard_webhooks_header_syntax() {
     let mut repeated = svix.clone();
     repeated.append("svix-id", HeaderValue::from_static("msg_1"));
     assert_eq!(check(&repeated), "malformed_header");
+
+    // Mixed names: each header is read under its standard name when it is
+    // there, else under its Svix name.
+    let mut mixed = headers.clone();
+    let timestamp = mixed.remove("webhook-timestamp").unwrap();
+    mixed.insert("svix-timestamp", timestamp);
+    assert_eq!(check(&mixed), "ok");
+    // A Svix field next to its standard one is never read, even repeated.
+    let mut shadowed = headers.clone();
+    shadowed.append("svix-id", HeaderValue::from_static("msg_other"));
+    shadowed.append("svix-id", HeaderValue::from_static("msg_again"));
+    assert_eq!(check(&shadowed), "ok");
+    // A repeated standard field is malformed, whatever the Svix one holds.
+    let mut both = svix.clone();
+    both.append("webhook-id", HeaderValue::from_static("msg_1"));
+    both.append("webhook-id", HeaderValue::from_static("msg_2"));
+    assert_eq!(check(&both), "malformed_header");
 }
 
 #[test]
