@@ -568,6 +568,7 @@ fn send_to_listen_for_the_four_newer_providers() {
             stderr(&output)
         );
         let lines = listener.lines_after(1);
+        assert_eq!(lines.len(), 1, "{provider}: {lines:?}");
         let expected = format!(
             r#"{{"ok":true,"provider":"{provider}","secret_index":0,"public_key_index":null,"topic":"{topic}","id":"id_cli_1","#
         );
