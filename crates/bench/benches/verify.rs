@@ -8,7 +8,8 @@
 use std::hint::black_box;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
 use hookguard_bench::{
     Floor, NOMOS_SECRET, PROVIDER_SECRET, STANDARD_SECRET, delivery, nomos_delivery, nomos_message,
     standard_delivery, standard_key, standard_message, standard_v1a_delivery,
@@ -22,6 +23,32 @@ fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_secs())
+}
+
+/// Times the floor and verify at one size. At 1 KiB, where the target is
+/// tight, in the order floor, verify, verify, floor (ABBA): a drift of the
+/// machine's speed during the four falls on both sides alike.
+fn floor_and_verify(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    size: usize,
+    name: &str,
+    floor: impl Fn() -> bool,
+    verify: impl Fn() -> bool,
+) {
+    let order: &[&str] = if size == 1024 {
+        &["floor", "verify", "verify_again", "floor_again"]
+    } else {
+        &["floor", "verify"]
+    };
+    for &bench in order {
+        group.bench_function(BenchmarkId::new(bench, name), |b| {
+            if bench.starts_with("floor") {
+                b.iter(&floor);
+            } else {
+                b.iter(&verify);
+            }
+        });
+    }
 }
 
 fn nomos(c: &mut Criterion) {
@@ -43,23 +70,7 @@ fn nomos(c: &mut Criterion) {
                 .verify_at(black_box(&headers), black_box(&body), now)
                 .is_ok()
         };
-        // At 1 KiB, where the target is tight, floor and verify are timed
-        // in the order floor, verify, verify, floor (ABBA): a drift of the
-        // machine's speed during the four falls on both sides alike.
-        let order: &[&str] = if size == 1024 {
-            &["floor", "verify", "verify_again", "floor_again"]
-        } else {
-            &["floor", "verify"]
-        };
-        for &bench in order {
-            group.bench_function(BenchmarkId::new(bench, name), |b| {
-                if bench.starts_with("floor") {
-                    b.iter(floor_check);
-                } else {
-                    b.iter(verify);
-                }
-            });
-        }
+        floor_and_verify(&mut group, size, name, floor_check, verify);
     }
     group.finish();
 }
@@ -83,23 +94,7 @@ fn standard(c: &mut Criterion) {
                 .verify_at(black_box(&headers), black_box(&body), now)
                 .is_ok()
         };
-        // At 1 KiB, where the target is tight, floor and verify are timed
-        // in the order floor, verify, verify, floor (ABBA): a drift of the
-        // machine's speed during the four falls on both sides alike.
-        let order: &[&str] = if size == 1024 {
-            &["floor", "verify", "verify_again", "floor_again"]
-        } else {
-            &["floor", "verify"]
-        };
-        for &bench in order {
-            group.bench_function(BenchmarkId::new(bench, name), |b| {
-                if bench.starts_with("floor") {
-                    b.iter(floor_check);
-                } else {
-                    b.iter(verify);
-                }
-            });
-        }
+        floor_and_verify(&mut group, size, name, floor_check, verify);
         let svix = svix::webhooks::Webhook::new(STANDARD_SECRET).expect("svix takes the secret");
         assert!(
             svix.verify(&body, &headers).is_ok(),
