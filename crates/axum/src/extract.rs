@@ -1,10 +1,15 @@
 //! The extractors: a verified, typed event from the request.
 
 use axum_core::extract::{FromRef, FromRequest, Request};
+use std::future::ready;
+
+use futures_util::future::Either;
+use futures_util::{FutureExt as _, TryFutureExt as _};
 use hookguard_core::receive::{ClaimSlot, accept, log_accepted, log_refusal};
 use hookguard_core::{Delivery, Error, Event, Scheme, Verifier};
+use http::HeaderMap;
 
-use crate::body::read_limited;
+use crate::body::{LimitedBody, limited};
 use crate::rejection::WebhookRejection;
 
 /// A verified, typed webhook event.
@@ -56,33 +61,45 @@ where
 {
     type Rejection = WebhookRejection;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+    // A plain function that returns the pipeline's future with an adapter,
+    // not an `async fn` awaiting it: the request is taken apart before
+    // anything is awaited, and no future is held twice (an `async` block
+    // awaiting a future it captured keeps both), so the future axum boxes
+    // for each request stays a few hundred bytes.
+    fn from_request(
+        request: Request,
+        state: &S,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
         let verifier = Verifier::<E::Scheme>::from_ref(state);
         let slot = request.extensions().get::<ClaimSlot<E>>().cloned();
-        receive(&verifier, slot, request)
-            .await
-            .map(Self)
-            .map_err(|error| {
+        if let Some(slot) = &slot {
+            slot.mark_seen();
+        }
+        let outcome = match limited(request, verifier.body_limit()) {
+            Ok((parts, body)) => Either::Left(receive(verifier, slot, parts.headers, body)),
+            Err(error) => Either::Right(ready(Err(error))),
+        };
+        outcome.map(|outcome| {
+            outcome.map(Self).map_err(|error| {
                 log_refusal(E::Scheme::NAME, &error);
                 WebhookRejection::from(error)
             })
+        })
     }
 }
 
 /// The pipeline up to the handler: read, verify, parse, and claim when a
 /// [`Dedupe`](crate::Dedupe) layer left a slot.
 async fn receive<E: Event>(
-    verifier: &Verifier<E::Scheme>,
+    verifier: Verifier<E::Scheme>,
     slot: Option<ClaimSlot<E>>,
-    request: Request,
+    headers: HeaderMap,
+    body: LimitedBody,
 ) -> Result<Delivery<E>, Error> {
+    let body = body.read().await?;
+    let delivery = accept::<E>(&verifier, &headers, body)?;
     if let Some(slot) = &slot {
-        slot.mark_seen();
-    }
-    let (parts, body) = read_limited(request, verifier.body_limit()).await?;
-    let delivery = accept::<E>(verifier, &parts.headers, body)?;
-    if let Some(slot) = &slot {
-        slot.claim(verifier, &delivery).await?;
+        slot.claim(&verifier, &delivery).await?;
     }
     log_accepted(&delivery);
     Ok(delivery)
@@ -96,8 +113,11 @@ where
 {
     type Rejection = WebhookRejection;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let WebhookDelivery(delivery) = WebhookDelivery::<E>::from_request(request, state).await?;
-        Ok(Self(delivery.event))
+    fn from_request(
+        request: Request,
+        state: &S,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
+        WebhookDelivery::<E>::from_request(request, state)
+            .map_ok(|WebhookDelivery(delivery)| Self(delivery.event))
     }
 }

@@ -13,7 +13,7 @@ use hookguard_core::{Error, Scheme, Verification, Verifier};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::body::read_limited;
+use crate::body::limited;
 use crate::rejection::WebhookRejection;
 
 /// Verifies each request before the inner service sees it.
@@ -109,7 +109,8 @@ where
 }
 
 async fn verify<S: Scheme>(verifier: &Verifier<S>, request: Request) -> Result<Request, Error> {
-    let (mut parts, body) = read_limited(request, verifier.body_limit()).await?;
+    let (mut parts, body) = limited(request, verifier.body_limit())?;
+    let body = body.read().await?;
     let verification: Verification = verifier.verify(&parts.headers, &body)?;
     log_verified::<S>(&verification);
     parts.extensions.insert(verification);
