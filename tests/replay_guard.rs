@@ -228,6 +228,68 @@ mod axum_adapter {
             .with_state(app);
         guard_rules(&Axum(router), &calls, "axum").await;
     }
+
+    /// The WARN logged when a handler behind `Dedupe` ran unguarded, for a
+    /// request to `router` whose `Content-Length` says `declared` bytes;
+    /// with the status.
+    async fn unguarded_warning(router: Router, declared: usize) -> (u16, bool) {
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let writer = Arc::clone(&logs);
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || Log(Arc::clone(&writer)))
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        tracing::callsite::rebuild_interest_cache();
+        let request = Request::post("/nomos")
+            .header("content-length", declared)
+            .body(Body::from(vec![b'{'; declared]))
+            .unwrap();
+        let status = router.oneshot(request).await.unwrap().status().as_u16();
+        let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+        (status, logs.contains("ran unguarded"))
+    }
+
+    struct Log(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Log {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A body refused by its declared length, before anything is read,
+    /// still counts as seen by the extractor: the handler did not run, and
+    /// nothing claims it ran unguarded.
+    #[tokio::test]
+    async fn a_body_refused_by_its_declared_length_is_no_unguarded_handler() {
+        let calls = Calls::default();
+        let app = App {
+            verifier: verifier().with_body_limit(16),
+            calls: calls.clone(),
+        };
+        let router = Router::new()
+            .route(
+                "/nomos",
+                post(handler).route_layer(Dedupe::<NomosEvent>::new(ReplayGuard::in_memory())),
+            )
+            .with_state(app);
+        assert_eq!(unguarded_warning(router, 17).await, (413, false));
+        assert!(calls.lock().unwrap().is_empty());
+
+        // The control: a handler that takes no `Webhook` is reported.
+        let unguarded = Router::new().route(
+            "/nomos",
+            post(|| async { StatusCode::NO_CONTENT })
+                .route_layer(Dedupe::<NomosEvent>::new(ReplayGuard::in_memory())),
+        );
+        assert_eq!(unguarded_warning(unguarded, 17).await, (204, true));
+    }
 }
 
 mod actix_adapter {

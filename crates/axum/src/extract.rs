@@ -121,3 +121,28 @@ where
             .map_ok(|WebhookDelivery(delivery)| Self(delivery.event))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum_core::extract::FromRequest as _;
+    use hookguard_core::NomosVerifier;
+    use hookguard_core::nomos::NomosEvent;
+
+    /// axum boxes every handler's future, so the extractor's future is
+    /// allocated and moved on every request. Holding the request, or a
+    /// future, twice across an await made it 2,104 bytes (a 2 KiB
+    /// allocation per request, which in glibc consolidates the fast bins).
+    #[test]
+    fn the_extractor_future_holds_no_request_and_no_future_twice() {
+        let verifier = NomosVerifier::new(["secret"]).unwrap();
+        let request = || axum_core::extract::Request::new(axum_core::body::Body::empty());
+        let webhook = super::Webhook::<NomosEvent>::from_request(request(), &verifier);
+        let delivery = super::WebhookDelivery::<NomosEvent>::from_request(request(), &verifier);
+        for (name, size) in [
+            ("Webhook", std::mem::size_of_val(&webhook)),
+            ("WebhookDelivery", std::mem::size_of_val(&delivery)),
+        ] {
+            assert!(size <= 1_024, "{name}'s future is {size} bytes");
+        }
+    }
+}
