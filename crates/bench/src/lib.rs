@@ -51,6 +51,64 @@ pub fn standard_message<'a>(timestamp: &'a [u8], body: &'a [u8]) -> [&'a [u8]; 5
     [MESSAGE_ID.as_bytes(), b".", timestamp, b".", body]
 }
 
+/// The two checks every speed target compares, over one Nomos delivery of
+/// `size` bytes signed at `now`: `(floor, verify)`, each true when it
+/// passes. Their inputs go through `black_box`, so neither is computed
+/// once and reused.
+pub fn nomos_checks(size: usize, now: u64) -> (impl Fn() -> bool, impl Fn() -> bool) {
+    checks(
+        nomos_delivery(size, now),
+        NOMOS_SECRET.as_bytes(),
+        now,
+        nomos_message,
+    )
+}
+
+/// [`nomos_checks`] for a Standard Webhooks delivery.
+pub fn standard_checks(size: usize, now: u64) -> (impl Fn() -> bool, impl Fn() -> bool) {
+    checks(
+        standard_delivery(size, now),
+        &standard_key(),
+        now,
+        standard_message,
+    )
+}
+
+/// The floor (a pre-keyed HMAC over `message`'s parts, then a compare) and
+/// the verifier's check, over the same delivery.
+fn checks<S, M, const N: usize>(
+    (verifier, headers, body): (Verifier<S>, HeaderMap, Vec<u8>),
+    key: &[u8],
+    now: u64,
+    message: M,
+) -> (
+    impl Fn() -> bool + use<S, M, N>,
+    impl Fn() -> bool + use<S, M, N>,
+)
+where
+    S: Scheme,
+    M: for<'a> Fn(&'a [u8], &'a [u8]) -> [&'a [u8]; N],
+{
+    use std::hint::black_box;
+
+    let timestamp = now.to_string();
+    let floor = Floor::new(key);
+    let expected = floor.tag(&message(timestamp.as_bytes(), &body));
+    let floor_body = body.clone();
+    let floor_check = move || {
+        floor.check(
+            &message(black_box(timestamp.as_bytes()), black_box(&floor_body)),
+            &expected,
+        )
+    };
+    let verify = move || {
+        verifier
+            .verify_at(black_box(&headers), black_box(&body), now)
+            .is_ok()
+    };
+    (floor_check, verify)
+}
+
 /// A signed Nomos delivery sent at `now`, and a verifier for it.
 ///
 /// # Panics

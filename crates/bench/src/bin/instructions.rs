@@ -18,10 +18,7 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use hookguard_bench::{
-    Floor, NOMOS_SECRET, nomos_delivery, nomos_message, standard_delivery, standard_key,
-    standard_message,
-};
+use hookguard_bench::{Floor, NOMOS_SECRET, nomos_checks, nomos_delivery, standard_checks};
 
 /// The signing time of every delivery; verification is checked at it.
 const NOW: u64 = 1_700_000_000;
@@ -34,46 +31,11 @@ fn main() -> ExitCode {
         eprintln!("usage: instructions <case> <iterations>");
         return ExitCode::from(2);
     };
-    let timestamp = NOW.to_string();
     let passed = match case.as_str() {
-        "nomos_floor" => {
-            let (_, _, body) = nomos_delivery(SIZE, NOW);
-            let floor = Floor::new(NOMOS_SECRET.as_bytes());
-            let expected = floor.tag(&nomos_message(timestamp.as_bytes(), &body));
-            repeat(iterations, || {
-                floor.check(
-                    &nomos_message(black_box(timestamp.as_bytes()), black_box(&body)),
-                    &expected,
-                )
-            })
-        }
-        "nomos_verify" => {
-            let (verifier, headers, body) = nomos_delivery(SIZE, NOW);
-            repeat(iterations, || {
-                verifier
-                    .verify_at(black_box(&headers), black_box(&body), NOW)
-                    .is_ok()
-            })
-        }
-        "standard_floor" => {
-            let (_, _, body) = standard_delivery(SIZE, NOW);
-            let floor = Floor::new(&standard_key());
-            let expected = floor.tag(&standard_message(timestamp.as_bytes(), &body));
-            repeat(iterations, || {
-                floor.check(
-                    &standard_message(black_box(timestamp.as_bytes()), black_box(&body)),
-                    &expected,
-                )
-            })
-        }
-        "standard_verify" => {
-            let (verifier, headers, body) = standard_delivery(SIZE, NOW);
-            repeat(iterations, || {
-                verifier
-                    .verify_at(black_box(&headers), black_box(&body), NOW)
-                    .is_ok()
-            })
-        }
+        "nomos_floor" => repeat(iterations, nomos_checks(SIZE, NOW).0),
+        "nomos_verify" => repeat(iterations, nomos_checks(SIZE, NOW).1),
+        "standard_floor" => repeat(iterations, standard_checks(SIZE, NOW).0),
+        "standard_verify" => repeat(iterations, standard_checks(SIZE, NOW).1),
         "axum_bare" | "axum_floor" | "axum_verified" => {
             let (verifier, headers, body) = nomos_delivery(SIZE, NOW);
             let path = case.replace("axum_", "/");

@@ -15,10 +15,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use hookguard_bench::{
-    Floor, NOMOS_SECRET, nomos_delivery, nomos_message, standard_delivery, standard_key,
-    standard_message,
-};
+use hookguard_bench::{nomos_checks, standard_checks};
 
 /// The signing time of every delivery; verification is checked at it.
 const NOW: u64 = 1_700_000_000;
@@ -29,43 +26,10 @@ const BATCH: u32 = 500;
 const ROUNDS: usize = 1500;
 
 fn main() {
-    let timestamp = NOW.to_string();
-
-    let (verifier, headers, body) = nomos_delivery(SIZE, NOW);
-    let floor = Floor::new(NOMOS_SECRET.as_bytes());
-    let expected = floor.tag(&nomos_message(timestamp.as_bytes(), &body));
-    report(
-        "nomos",
-        || {
-            floor.check(
-                &nomos_message(black_box(timestamp.as_bytes()), black_box(&body)),
-                &expected,
-            )
-        },
-        || {
-            verifier
-                .verify_at(black_box(&headers), black_box(&body), NOW)
-                .is_ok()
-        },
-    );
-
-    let (verifier, headers, body) = standard_delivery(SIZE, NOW);
-    let floor = Floor::new(&standard_key());
-    let expected = floor.tag(&standard_message(timestamp.as_bytes(), &body));
-    report(
-        "standard",
-        || {
-            floor.check(
-                &standard_message(black_box(timestamp.as_bytes()), black_box(&body)),
-                &expected,
-            )
-        },
-        || {
-            verifier
-                .verify_at(black_box(&headers), black_box(&body), NOW)
-                .is_ok()
-        },
-    );
+    let (floor, verify) = nomos_checks(SIZE, NOW);
+    report("nomos", floor, verify);
+    let (floor, verify) = standard_checks(SIZE, NOW);
+    report("standard", floor, verify);
 }
 
 /// Times `floor` and `verify` in alternating batches and prints the line.
